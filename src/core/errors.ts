@@ -1,0 +1,51 @@
+// Errors a user may see. Each carries a stable code (for tests and for choosing UI actions) and a
+// message that says what happened and what to do. Anything thrown across the core boundary that
+// is not a GlimpseError is a bug and is wrapped by `asGlimpseError`.
+
+export type GlimpseErrorCode =
+  // model files and pairs
+  | 'file-missing'
+  | 'file-empty'
+  | 'file-not-gguf'
+  | 'file-truncated'
+  | 'file-unreadable'
+  | 'model-not-text'
+  | 'mmproj-not-clip'
+  | 'mmproj-no-vision'
+  | 'pair-mismatch'
+  // images
+  | 'image-missing'
+  | 'image-too-large-file'
+  | 'image-too-many-pixels'
+  | 'image-unsupported'
+  | 'image-corrupt'
+  // engine
+  | 'engine-not-found'
+  | 'engine-unusable'
+  | 'engine-start-timeout'
+  | 'engine-exited'
+  | 'engine-request-failed'
+  | 'cancelled'
+  | 'internal';
+
+export class GlimpseError extends Error {
+  constructor(
+    readonly code: GlimpseErrorCode,
+    message: string,
+    /** Extra lines for the log (stderr tail, stack), not for the headline. */
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = 'GlimpseError';
+  }
+}
+
+export function isCancelled(error: unknown): boolean {
+  return error instanceof GlimpseError && error.code === 'cancelled';
+}
+
+export function asGlimpseError(error: unknown): GlimpseError {
+  if (error instanceof GlimpseError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new GlimpseError('internal', `Unexpected error: ${message}`, error instanceof Error ? error.stack : undefined);
+}
