@@ -102,9 +102,12 @@ try {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(binDir, { recursive: true });
   for (const name of fs.readdirSync(built)) {
+    if (!targets.includes(name) && !/\.so(\.|$)|\.dylib$|\.dll$/.test(name)) continue;
     const from = path.join(built, name);
-    if (!fs.statSync(from).isFile()) continue;
-    if (targets.includes(name) || /\.so(\.|$)|\.dylib$|\.dll$/.test(name)) fs.copyFileSync(from, path.join(binDir, name));
+    const to = path.join(binDir, name);
+    // Keep library version symlinks (libllama.so -> libllama.so.0 -> …) as links, not copies.
+    if (fs.lstatSync(from).isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
+    else if (fs.statSync(from).isFile()) fs.copyFileSync(from, to);
   }
   for (const t of targets) {
     if (!fs.existsSync(path.join(binDir, t))) fail(`The build finished but ${t} is missing in ${built}.`);

@@ -13,6 +13,7 @@ export type GlimpseErrorCode =
   | 'mmproj-not-clip'
   | 'mmproj-no-vision'
   | 'pair-mismatch'
+  | 'model-no-vision'
   // images
   | 'image-missing'
   | 'image-too-large-file'
@@ -25,6 +26,7 @@ export type GlimpseErrorCode =
   | 'engine-start-timeout'
   | 'engine-exited'
   | 'engine-request-failed'
+  | 'invalid-argument'
   | 'cancelled'
   | 'internal';
 

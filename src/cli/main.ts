@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// The `glimpse` command line, over the same core as the extension:
+//   glimpse explain <image…> [--question Q] [--kind K] [--model M --mmproj P] …   streams an answer
+//   glimpse doctor [--model M --mmproj P] [--server S]                          checks the setup
+// Model paths come from the flags or from GLIMPSE_MODEL / GLIMPSE_MMPROJ.
+
+import { parseArgs } from 'node:util';
+import { explainImage } from '../core/chat/explainImage';
+import type { ImageKind } from '../core/chat/prompts';
+import { LlamaServer } from '../core/engine/llamaServer';
+import { asGlimpseError, GlimpseError, isCancelled } from '../core/errors';
+import { runDoctor } from './doctor';
+
+const usage = `Usage:
+  glimpse explain <image> [more images…] [options]   Stream an explanation of the image(s)
+  glimpse doctor [options]                           Check the engine, CPU and model pair
+
+Options:
+  --model <file>        language model GGUF (or GLIMPSE_MODEL)
+  --mmproj <file>       projector GGUF that gives it vision (or GLIMPSE_MMPROJ)
+  --server <file>       llama-server binary (default: the built engine, then PATH)
+  --question <text>     what to ask (default: explain the image)
+  --kind <kind>         auto | screenshot | diagram | ui-mockup | photo
+  --threads <n>         CPU threads (default: all cores, up to 4; cores-1 above)
+  --ctx <n>             context size in tokens (default 4096)
+  --max-tokens <n>      answer length limit (default 512)
+  --temperature <t>     sampling temperature (default 0.2)
+  --seed <n>            sampling seed
+  --stats               print timings to stderr at the end
+  --verbose             print llama-server's log to stderr
+`;
+
+const kinds: readonly ImageKind[] = ['auto', 'screenshot', 'diagram', 'ui-mockup', 'photo'];
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string' },
+      mmproj: { type: 'string' },
+      server: { type: 'string' },
+      question: { type: 'string', short: 'q' },
+      kind: { type: 'string' },
+      threads: { type: 'string' },
+      ctx: { type: 'string' },
+      'max-tokens': { type: 'string' },
+      temperature: { type: 'string' },
+      seed: { type: 'string' },
+      stats: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(usage);
+    return command || values.help ? 0 : 2;
+  }
+  const modelPath = values.model ?? process.env.GLIMPSE_MODEL;
+  const mmprojPath = values.mmproj ?? process.env.GLIMPSE_MMPROJ;
+
+  if (command === 'doctor') return runDoctor({ serverPath: values.server, modelPath, mmprojPath });
+  if (command !== 'explain') {
+    process.stderr.write(`Unknown command "${command}".\n\n${usage}`);
+    return 2;
+  }
+  if (rest.length === 0) throw new GlimpseError('image-missing', 'Name the image to explain: glimpse explain <image>.');
+  if (!modelPath) {
+    throw new GlimpseError('file-missing', 'No model given. Pass --model <model.gguf> --mmproj <mmproj.gguf>, or set GLIMPSE_MODEL and GLIMPSE_MMPROJ.');
+  }
+  const kind = values.kind as ImageKind | undefined;
+  if (kind && !kinds.includes(kind)) throw new GlimpseError('invalid-argument', `--kind must be one of ${kinds.join(', ')}.`);
+
+  const verbose = Boolean(values.verbose);
+  const server = new LlamaServer(
+    {
+      serverPath: values.server,
+      modelPath,
+      mmprojPath,
+      threads: optionalNumber(values.threads, '--threads'),
+      contextSize: optionalNumber(values.ctx, '--ctx'),
+    },
+    {
+      info: (m) => verbose && process.stderr.write(`[glimpse] ${m}\n`),
+      warn: (m) => process.stderr.write(`[glimpse] ${m}\n`),
+      error: (m) => process.stderr.write(`[glimpse] ${m}\n`),
+      server: (line) => verbose && process.stderr.write(`[llama-server] ${line}\n`),
+    },
+  );
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const result = await explainImage(
+      server,
+      { imagePaths: rest, question: values.question, kind },
+      {
+        maxTokens: optionalNumber(values['max-tokens'], '--max-tokens') ?? 512,
+        temperature: optionalNumber(values.temperature, '--temperature') ?? 0.2,
+        seed: optionalNumber(values.seed, '--seed'),
+        cachePrompt: true,
+      },
+      (phase) => {
+        if (phase.phase === 'prepared-images') {
+          for (const image of phase.images) {
+            const size = image.downscaled
+              ? `${image.originalWidth}×${image.originalHeight} → ${image.width}×${image.height}`
+              : `${image.width}×${image.height}`;
+            process.stderr.write(`[glimpse] ${image.label}: ${size}\n`);
+          }
+        }
+        if (phase.phase === 'server-ready') process.stderr.write(`[glimpse] engine ready in ${phase.ms} ms\n`);
+      },
+      controller.signal,
+    );
+    for await (const event of result.events) {
+      if (event.type === 'delta') process.stdout.write(event.text);
+      else {
+        process.stdout.write('\n');
+        if (values.stats && event.timings) {
+          const t = event.timings;
+          process.stderr.write(
+            `[glimpse] prompt ${t.promptTokens} tokens (${t.cachedTokens} cached) in ${t.promptMs.toFixed(0)} ms; ` +
+              `${t.predictedTokens} tokens at ${t.predictedPerSecond.toFixed(1)} tok/s; finish: ${event.finishReason}\n`,
+          );
+        }
+      }
+    }
+    return 0;
+  } catch (error) {
+    if (isCancelled(error)) {
+      process.stderr.write('\n[glimpse] stopped\n');
+      return 130;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await server.dispose();
+  }
+}
+
+function optionalNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new GlimpseError('invalid-argument', `${flag} needs a number, got "${value}".`);
+  return parsed;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    const glimpseError = asGlimpseError(error);
+    process.stderr.write(`glimpse: ${glimpseError.message}\n`);
+    if (glimpseError.detail && (process.env.GLIMPSE_DEBUG || glimpseError.code !== 'internal')) {
+      process.stderr.write(`${glimpseError.detail.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
+    }
+    process.exit(1);
+  },
+);

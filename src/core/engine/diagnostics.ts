@@ -1,0 +1,71 @@
+// What `glimpse doctor` reports: the engine binary and its version, the CPU and the SIMD features
+// llama.cpp's CPU backend uses, and the model pair's checks. Each item says ok or what is wrong.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import { asGlimpseError } from '../errors';
+import { checkModelPair } from '../models/pairCheck';
+import { locateServer } from './locateServer';
+
+export interface DiagnosticItem {
+  readonly label: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** SIMD features that decide llama.cpp's CPU speed (matrix multiply kernels). */
+const interestingCpuFlags = ['sse3', 'ssse3', 'avx', 'avx2', 'fma', 'f16c', 'avx512f', 'avx512bw', 'avx512_vnni', 'avx_vnni', 'amx_tile', 'asimd', 'sve'];
+
+export function cpuFeatures(cpuinfo = readCpuinfo()): string[] {
+  const flagsLine = cpuinfo.split('\n').find((line) => /^(flags|Features)\s*:/.test(line));
+  if (!flagsLine) return [];
+  const flags = new Set(flagsLine.split(':')[1].trim().split(/\s+/));
+  return interestingCpuFlags.filter((flag) => flags.has(flag));
+}
+
+function readCpuinfo(): string {
+  try {
+    return fs.readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export async function diagnose(options: { serverPath?: string; modelPath?: string; mmprojPath?: string }): Promise<DiagnosticItem[]> {
+  const items: DiagnosticItem[] = [];
+  try {
+    const server = await locateServer(options.serverPath);
+    items.push({ label: 'engine', ok: true, detail: `${server.path} (${server.version}; found via ${server.source})` });
+  } catch (error) {
+    items.push({ label: 'engine', ok: false, detail: asGlimpseError(error).message });
+  }
+  const cpus = os.cpus();
+  const features = cpuFeatures();
+  items.push({
+    label: 'cpu',
+    ok: true,
+    detail: `${cpus[0]?.model ?? 'unknown'} × ${os.availableParallelism()} threads, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM` +
+      (features.length ? `; features: ${features.join(' ')}` : ''),
+  });
+  if (process.arch === 'x64' && features.length > 0 && !features.includes('avx2')) {
+    items.push({ label: 'cpu speed', ok: false, detail: 'This CPU lacks AVX2: image encoding and decoding will be several times slower.' });
+  }
+  if (!options.modelPath) {
+    items.push({ label: 'model', ok: false, detail: 'No model given (--model / --mmproj, or GLIMPSE_MODEL / GLIMPSE_MMPROJ).' });
+    return items;
+  }
+  try {
+    const pair = await checkModelPair({ modelPath: options.modelPath, mmprojPath: options.mmprojPath });
+    items.push({ label: 'model', ok: true, detail: describePair(pair) });
+  } catch (error) {
+    items.push({ label: 'model', ok: false, detail: asGlimpseError(error).message });
+  }
+  return items;
+}
+
+function describePair(pair: Awaited<ReturnType<typeof checkModelPair>>): string {
+  const vision = pair.vision
+    ? `vision: ${pair.vision.projectorType} projector, ${pair.vision.imageSize} px, patch ${pair.vision.patchSize}`
+    : 'no projector: text only';
+  return `${pair.modelName} (${pair.modelArchitecture}, ${pair.embeddingLength}-d, ${pair.blockCount} layers); ${vision}`;
+}

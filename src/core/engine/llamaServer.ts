@@ -1,0 +1,362 @@
+// Supervises one llama-server child process for one model pair: checks the pair, spawns the server
+// on 127.0.0.1 with a free port and a random API key, waits until it is healthy, streams chat
+// completions through the OpenAI-compatible client, reports a crash with its exit code and the
+// last lines it printed, starts again on the next request, and kills the whole process on dispose.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { ChatTurn } from '../chat/turn';
+import { Emitter, type Disposable } from '../disposable';
+import { GlimpseError } from '../errors';
+import { checkModelPair, type ModelPairInfo } from '../models/pairCheck';
+import { freePort } from './freePort';
+import { locateServer, serverEnvironment, type LocatedServer } from './locateServer';
+import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from './openAiClient';
+import { LineRingBuffer } from './ringBuffer';
+
+export interface LlamaServerConfig {
+  /** Explicit llama-server path (setting or flag); otherwise the engine cache, then PATH. */
+  readonly serverPath?: string;
+  readonly modelPath: string;
+  /** The projector (mmproj) that gives the model vision; omitted for a text-only model. */
+  readonly mmprojPath?: string;
+  readonly threads?: number;
+  readonly contextSize?: number;
+  /** Server slots; one conversation at a time by default so the image prefix stays cached. */
+  readonly parallel?: number;
+  readonly startTimeoutMs?: number;
+  /** Further llama-server arguments (e.g. GPU layers). */
+  readonly extraArgs?: readonly string[];
+}
+
+export type EngineState = 'stopped' | 'starting' | 'ready' | 'generating' | 'error';
+
+export interface EngineLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  /** One line the server printed (stdout or stderr). */
+  server(line: string): void;
+}
+
+export interface ServerExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly expected: boolean;
+  readonly lastLines: readonly string[];
+}
+
+/** What is known once the server is up. */
+export interface RunningServer {
+  readonly endpoint: OpenAiEndpoint;
+  readonly pid: number;
+  readonly binary: LocatedServer;
+  readonly pair: ModelPairInfo;
+  readonly startMs: number;
+}
+
+const silentLogger: EngineLogger = { info() {}, warn() {}, error() {}, server() {} };
+const defaultStartTimeoutMs = 180_000;
+const stopGraceMs = 3_000;
+
+export class LlamaServer implements Disposable {
+  private child: ChildProcess | undefined;
+  private running: RunningServer | undefined;
+  private starting: Promise<RunningServer> | undefined;
+  private output = new LineRingBuffer(40);
+  private exitWaiters: Array<(exit: ServerExit) => void> = [];
+  private activeRequests = 0;
+  /** Processes stopped on purpose (dispose, restart): their exit is not a crash. */
+  private readonly expectedExits = new WeakSet<ChildProcess>();
+  private disposed = false;
+  private stateValue: EngineState = 'stopped';
+  private pairCheck: Promise<ModelPairInfo> | undefined;
+  private readonly stateEmitter = new Emitter<EngineState>();
+  private readonly exitEmitter = new Emitter<ServerExit>();
+
+  /** Fires on every state change. */
+  readonly onDidChangeState = this.stateEmitter.event;
+  /** Fires when the process ends, expected (dispose, restart) or not (crash). */
+  readonly onDidExit = this.exitEmitter.event;
+  lastExit: ServerExit | undefined;
+
+  constructor(
+    readonly config: LlamaServerConfig,
+    private readonly logger: EngineLogger = silentLogger,
+  ) {}
+
+  get state(): EngineState {
+    return this.stateValue;
+  }
+
+  /** The running server's details, if it is up. */
+  get current(): RunningServer | undefined {
+    return this.running;
+  }
+
+  /**
+   * The model pair's checked facts (read from the GGUF headers, no weights loaded). Cached: callers
+   * use it to size images while the server starts. A failed check is not cached (files change).
+   */
+  pairInfo(): Promise<ModelPairInfo> {
+    if (!this.pairCheck) {
+      this.pairCheck = checkModelPair({ modelPath: this.config.modelPath, mmprojPath: this.config.mmprojPath });
+      this.pairCheck.catch(() => (this.pairCheck = undefined));
+    }
+    return this.pairCheck;
+  }
+
+  /** Starts the server if it is not running; concurrent callers share one start. */
+  start(signal?: AbortSignal): Promise<RunningServer> {
+    if (this.disposed) return Promise.reject(new GlimpseError('cancelled', 'The engine was shut down.'));
+    if (this.running) return Promise.resolve(this.running);
+    if (!this.starting) {
+      this.starting = this.spawnAndWait(signal).finally(() => {
+        this.starting = undefined;
+      });
+    }
+    return abortable(this.starting, signal);
+  }
+
+  /** Streams an answer; starts the server first when needed. */
+  async *chat(turns: readonly ChatTurn[], options: ChatCompletionOptions, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+    const server = await this.start(signal);
+    const child = this.child;
+    this.activeRequests++;
+    this.setState('generating');
+    try {
+      for await (const event of streamChatCompletion(server.endpoint, turns, options, signal)) yield event;
+    } catch (error) {
+      if (error instanceof GlimpseError && error.code === 'engine-request-failed' && child) {
+        // A reset connection is often the first sign of a crash: give the exit event a moment.
+        const exit = await this.waitForExitOf(child, 1_000);
+        if (exit && !exit.expected) throw crashError(exit, 'while answering');
+      }
+      throw error;
+    } finally {
+      this.activeRequests--;
+      if (this.running && this.activeRequests === 0) this.setState('ready');
+    }
+  }
+
+  /** Stops the process (it starts again on the next request). */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.expectedExits.add(child);
+    const exited = this.waitForExitOf(child, stopGraceMs);
+    killTree(child, 'SIGTERM');
+    if (!(await exited)) {
+      killTree(child, 'SIGKILL');
+      await this.waitForExitOf(child, stopGraceMs);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.stop();
+    this.stateEmitter.dispose();
+    this.exitEmitter.dispose();
+  }
+
+  private async spawnAndWait(signal?: AbortSignal): Promise<RunningServer> {
+    const started = Date.now();
+    this.setState('starting');
+    try {
+      const binary = await locateServer(this.config.serverPath);
+      const pair = await this.pairInfo();
+      throwIfAborted(signal);
+      // A port can be taken between probing and binding: try a second one before giving up.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.launch(binary, pair, started, signal);
+        } catch (error) {
+          const bindFailed = error instanceof GlimpseError && error.code === 'engine-exited' && /bind|address already in use/i.test(error.detail ?? '');
+          if (!bindFailed || attempt >= 2) throw error;
+          this.logger.warn('The port was taken; starting llama-server again on another port.');
+        }
+      }
+    } catch (error) {
+      this.setState(error instanceof GlimpseError && error.code === 'cancelled' ? 'stopped' : 'error');
+      throw error;
+    }
+  }
+
+  private async launch(binary: LocatedServer, pair: ModelPairInfo, started: number, signal?: AbortSignal): Promise<RunningServer> {
+    const port = await freePort();
+    const apiKey = randomBytes(24).toString('hex');
+    const args = this.serverArguments(port, apiKey);
+    this.logger.info(`Starting ${binary.path} (${binary.version}) ${args.map((a) => (a === apiKey ? '<api-key>' : a)).join(' ')}`);
+    this.output = new LineRingBuffer(40);
+    const child = spawn(binary.path, args, {
+      env: serverEnvironment(binary.path),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that dispose can kill everything it started.
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+    });
+    this.child = child;
+    const onOutput = (data: Buffer) => {
+      for (const line of this.output.push(data.toString('utf8'))) this.logger.server(line);
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+    child.on('error', (error) => this.logger.error(`llama-server could not be started: ${error.message}`));
+    child.on('close', (code, exitSignal) => this.handleExit(child, code, exitSignal));
+
+    const endpoint: OpenAiEndpoint = { baseUrl: `http://127.0.0.1:${port}`, apiKey };
+    try {
+      await this.waitUntilHealthy(child, endpoint, signal);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    if (!child.pid) throw new GlimpseError('engine-exited', 'llama-server did not start (no process id).');
+    const running: RunningServer = { endpoint, pid: child.pid, binary, pair, startMs: Date.now() - started };
+    this.running = running;
+    this.setState('ready');
+    this.logger.info(`llama-server is ready on port ${port} after ${running.startMs} ms (pid ${child.pid}).`);
+    return running;
+  }
+
+  private serverArguments(port: number, apiKey: string): string[] {
+    const { modelPath, mmprojPath, threads, contextSize, parallel, extraArgs } = this.config;
+    const args = ['-m', modelPath];
+    if (mmprojPath) args.push('--mmproj', mmprojPath);
+    args.push('--host', '127.0.0.1', '--port', String(port), '--api-key', apiKey, '--no-webui');
+    args.push('-t', String(threads ?? defaultThreads()));
+    args.push('-c', String(contextSize ?? 4096));
+    args.push('--parallel', String(parallel ?? 1));
+    args.push(...(extraArgs ?? []));
+    return args;
+  }
+
+  private async waitUntilHealthy(child: ChildProcess, endpoint: OpenAiEndpoint, signal?: AbortSignal): Promise<void> {
+    const timeoutMs = this.config.startTimeoutMs ?? defaultStartTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    let exit: ServerExit | undefined;
+    const exited = this.waitForExitOf(child, timeoutMs).then((value) => (exit = value));
+    while (Date.now() < deadline) {
+      throwIfAborted(signal);
+      if (exit) throw exit.expected ? new GlimpseError('cancelled', 'The engine start was stopped.') : crashError(exit, 'while starting');
+      try {
+        const response = await fetch(`${endpoint.baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
+        if (response.ok) return;
+        await response.body?.cancel();
+      } catch {
+        // not listening yet
+      }
+      await Promise.race([delay(100), exited]);
+    }
+    throw new GlimpseError(
+      'engine-start-timeout',
+      `llama-server did not become ready within ${Math.round(timeoutMs / 1000)} s. A large model on a slow disk can take longer: raise the start timeout, or check the log.`,
+      this.output.tail(15).join('\n'),
+    );
+  }
+
+  private handleExit(child: ChildProcess, code: number | null, exitSignal: NodeJS.Signals | null): void {
+    if (child !== this.child) return;
+    const expected = this.expectedExits.has(child);
+    const exit: ServerExit = { code, signal: exitSignal, expected, lastLines: this.output.tail(15) };
+    this.lastExit = exit;
+    this.child = undefined;
+    this.running = undefined;
+    const describe = exitSignal ? `signal ${exitSignal}` : `exit code ${code}`;
+    if (expected) this.logger.info(`llama-server stopped (${describe}).`);
+    else this.logger.error(`llama-server stopped unexpectedly (${describe}).`);
+    this.setState(expected ? 'stopped' : 'error');
+    const waiters = this.exitWaiters;
+    this.exitWaiters = [];
+    for (const waiter of waiters) waiter(exit);
+    this.exitEmitter.fire(exit);
+  }
+
+  /** Resolves with the exit of `child` (at once if it already exited), or undefined after the timeout. */
+  private waitForExitOf(child: ChildProcess, timeoutMs: number): Promise<ServerExit | undefined> {
+    if (child !== this.child) return Promise.resolve(this.lastExit);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.exitWaiters = this.exitWaiters.filter((w) => w !== waiter);
+        resolve(undefined);
+      }, timeoutMs);
+      const waiter = (exit: ServerExit) => {
+        clearTimeout(timer);
+        resolve(exit);
+      };
+      this.exitWaiters.push(waiter);
+    });
+  }
+
+  private setState(state: EngineState): void {
+    if (this.stateValue === state) return;
+    this.stateValue = state;
+    this.stateEmitter.fire(state);
+  }
+}
+
+function crashError(exit: ServerExit, when: string): GlimpseError {
+  const how = exit.signal
+    ? `was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (often the system ran out of memory)' : ''}`
+    : `exited with code ${exit.code}`;
+  const reason = likelyReason(exit.lastLines);
+  return new GlimpseError(
+    'engine-exited',
+    `llama-server ${how} ${when}.${reason ? ` ${reason}` : ''} It will be started again on the next request; the log has its last lines.`,
+    exit.lastLines.join('\n'),
+  );
+}
+
+/** Picks the most telling line of the server's last output (llama.cpp prefixes errors with "error"). */
+function likelyReason(lines: readonly string[]): string | undefined {
+  const line = [...lines].reverse().find((l) => /error|failed|unable|exception|abort/i.test(l));
+  return line ? `It said: "${line.trim().slice(0, 240)}".` : undefined;
+}
+
+function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function defaultThreads(): number {
+  // llama.cpp decodes fastest on physical cores; leave one for the editor on larger machines.
+  const cores = os.availableParallelism();
+  return cores <= 4 ? cores : cores - 1;
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new GlimpseError('cancelled', 'Stopped.');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Lets one caller stop waiting for a shared promise without cancelling it for the others. */
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new GlimpseError('cancelled', 'Stopped.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new GlimpseError('cancelled', 'Stopped.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

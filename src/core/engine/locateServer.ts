@@ -1,0 +1,100 @@
+// Finds the llama-server binary and checks that it runs: an explicit path (setting or flag) first,
+// then the engine cache that `npm run build:engine` fills, then PATH. A binary that is found but
+// does not run is refused with the reason, never silently skipped.
+
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { GlimpseError } from '../errors';
+
+export interface LocatedServer {
+  readonly path: string;
+  readonly source: 'explicit' | 'cache' | 'path';
+  /** What `llama-server --version` printed (first line), e.g. "version: 1 (de3ff81)". */
+  readonly version: string;
+}
+
+const serverName = process.platform === 'win32' ? 'llama-server.exe' : 'llama-server';
+
+/** Same rule as scripts/build-engine.mjs: $GLIMPSE_ENGINE_CACHE, else $XDG_CACHE_HOME or ~/.cache, + glimpse/engine. */
+export function engineCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.GLIMPSE_ENGINE_CACHE) return env.GLIMPSE_ENGINE_CACHE;
+  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'glimpse', 'engine');
+}
+
+/** Complete builds in the cache (those with build-info.json), newest first. */
+export function cachedServerBinaries(cacheRoot = engineCacheRoot()): string[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(cacheRoot);
+  } catch {
+    return [];
+  }
+  return entries
+    .map((entry) => path.join(cacheRoot, entry))
+    .filter((dir) => fs.existsSync(path.join(dir, 'build-info.json')) && fs.existsSync(path.join(dir, 'bin', serverName)))
+    .sort((a, b) => fs.statSync(path.join(b, 'build-info.json')).mtimeMs - fs.statSync(path.join(a, 'build-info.json')).mtimeMs)
+    .map((dir) => path.join(dir, 'bin', serverName));
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Environment for running a binary from an engine folder: its shared libraries sit beside it. */
+export function serverEnvironment(binaryPath: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const dir = path.dirname(binaryPath);
+  const key = process.platform === 'darwin' ? 'DYLD_LIBRARY_PATH' : process.platform === 'win32' ? 'PATH' : 'LD_LIBRARY_PATH';
+  const existing = base[key];
+  return { ...base, [key]: existing ? `${dir}${path.delimiter}${existing}` : dir };
+}
+
+/** Runs `<binary> --version`; resolves its first line or rejects with engine-unusable. */
+export function verifyServer(binaryPath: string, timeoutMs = 15_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(binaryPath, ['--version'], { env: serverEnvironment(binaryPath), timeout: timeoutMs, encoding: 'utf8' }, (error, stdout, stderr) => {
+      const output = `${stdout}\n${stderr}`.trim();
+      const versionLine = output.split('\n').find((line) => /version/i.test(line));
+      if (error || !versionLine) {
+        const reason = error ? ((error as NodeJS.ErrnoException).code === 'EACCES' ? 'it is not executable' : error.message) : 'it did not print a version';
+        reject(new GlimpseError(
+          'engine-unusable',
+          `${binaryPath} is not a working llama-server: ${reason}. Point the setting glimpse.serverPath at a llama-server binary, or rebuild with "npm run build:engine -- --force".`,
+          output.split('\n').slice(-15).join('\n'),
+        ));
+        return;
+      }
+      resolve(versionLine.trim());
+    });
+  });
+}
+
+export async function locateServer(explicitPath?: string, cacheRoot = engineCacheRoot()): Promise<LocatedServer> {
+  if (explicitPath) {
+    const resolved = path.resolve(explicitPath);
+    if (!fs.existsSync(resolved)) {
+      throw new GlimpseError('engine-not-found', `The llama-server set in glimpse.serverPath does not exist: ${resolved}. Fix the setting or clear it to use the built engine.`);
+    }
+    return { path: resolved, source: 'explicit', version: await verifyServer(resolved) };
+  }
+  const cached = cachedServerBinaries(cacheRoot)[0];
+  if (cached) return { path: cached, source: 'cache', version: await verifyServer(cached) };
+  const fromPath = onPath(serverName);
+  if (fromPath) return { path: fromPath, source: 'path', version: await verifyServer(fromPath) };
+  throw new GlimpseError(
+    'engine-not-found',
+    `llama-server was not found (looked in the setting glimpse.serverPath, the engine cache ${cacheRoot} and PATH). ` +
+      'Build it with "npm run build:engine" (about 40 minutes on 2 cores), or set glimpse.serverPath to an existing llama-server.',
+  );
+}

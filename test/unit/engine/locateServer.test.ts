@@ -1,0 +1,80 @@
+// Finding llama-server: explicit path → engine cache → PATH, each verified by running --version.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cachedServerBinaries, locateServer } from '../../../src/core/engine/locateServer';
+import { GlimpseError } from '../../../src/core/errors';
+
+function fakeServer(file: string, script: string, mode = 0o755): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `#!/bin/sh\n${script}\n`, { mode });
+  return file;
+}
+
+function cachedBuild(root: string, name: string, version: string, mtime: number): string {
+  const bin = fakeServer(path.join(root, name, 'bin', 'llama-server'), `echo "version: ${version}" >&2`);
+  const info = path.join(root, name, 'build-info.json');
+  fs.writeFileSync(info, '{}');
+  fs.utimesSync(info, mtime, mtime);
+  return bin;
+}
+
+describe('locateServer', () => {
+  let dir: string;
+  let savedPath: string | undefined;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-locate-'));
+    savedPath = process.env.PATH;
+  });
+  afterEach(() => {
+    process.env.PATH = savedPath;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('uses the explicit path first and reports its version', async () => {
+    const explicit = fakeServer(path.join(dir, 'mine', 'llama-server'), 'echo "version: 42 (explicit)" >&2');
+    cachedBuild(path.join(dir, 'cache'), 'a', '1 (cached)', 1000);
+    const found = await locateServer(explicit, path.join(dir, 'cache'));
+    assert.deepEqual(found, { path: explicit, source: 'explicit', version: 'version: 42 (explicit)' });
+  });
+
+  it('refuses an explicit path that does not exist, naming the setting', async () => {
+    await assert.rejects(locateServer(path.join(dir, 'nope'), path.join(dir, 'cache')), (error: GlimpseError) =>
+      error.code === 'engine-not-found' && /glimpse\.serverPath/.test(error.message) && error.message.includes(path.join(dir, 'nope')));
+  });
+
+  it('refuses a binary that does not run, with what it printed in the detail', async () => {
+    const broken = fakeServer(path.join(dir, 'broken'), 'echo "error while loading shared libraries: libllama.so" >&2; exit 127');
+    await assert.rejects(locateServer(broken, path.join(dir, 'cache')), (error: GlimpseError) =>
+      error.code === 'engine-unusable' && /libllama\.so/.test(error.detail ?? ''));
+  });
+
+  it('refuses a file that is not executable', async () => {
+    const file = fakeServer(path.join(dir, 'noexec'), 'echo "version: 1"', 0o644);
+    await assert.rejects(locateServer(file, path.join(dir, 'cache')), (error: GlimpseError) =>
+      error.code === 'engine-unusable' && /not executable/.test(error.message));
+  });
+
+  it('takes the newest complete build from the cache and ignores incomplete ones', async () => {
+    const cache = path.join(dir, 'cache');
+    cachedBuild(cache, 'old', '1 (old)', 1000);
+    const newest = cachedBuild(cache, 'new', '2 (new)', 2000);
+    fakeServer(path.join(cache, 'incomplete', 'bin', 'llama-server'), 'echo "version: 3"');
+    assert.deepEqual(cachedServerBinaries(cache), [newest, path.join(cache, 'old', 'bin', 'llama-server')]);
+    const found = await locateServer(undefined, cache);
+    assert.equal(found.source, 'cache');
+    assert.equal(found.version, 'version: 2 (new)');
+  });
+
+  it('falls back to PATH, then says how to build the engine', async () => {
+    process.env.PATH = path.join(dir, 'empty-bin');
+    await assert.rejects(locateServer(undefined, path.join(dir, 'cache')), (error: GlimpseError) =>
+      error.code === 'engine-not-found' && /npm run build:engine/.test(error.message));
+    const onPath = fakeServer(path.join(dir, 'bin', 'llama-server'), 'echo "version: 7 (path)"');
+    process.env.PATH = path.join(dir, 'bin');
+    const found = await locateServer(undefined, path.join(dir, 'cache'));
+    assert.deepEqual(found, { path: onPath, source: 'path', version: 'version: 7 (path)' });
+  });
+});
