@@ -13,6 +13,8 @@ export interface LocatedServer {
   readonly source: 'explicit' | 'cache' | 'path';
   /** What `llama-server --version` printed (first line), e.g. "version: 1 (de3ff81)". */
   readonly version: string;
+  /** GPU or other accelerator devices the build can use (`--list-devices`); empty for a CPU-only build. */
+  readonly accelerators: readonly string[];
 }
 
 const serverName = process.platform === 'win32' ? 'llama-server.exe' : 'llama-server';
@@ -60,8 +62,58 @@ export function serverEnvironment(binaryPath: string, base: NodeJS.ProcessEnv = 
   return { ...base, [key]: existing ? `${dir}${path.delimiter}${existing}` : dir };
 }
 
-/** Runs `<binary> --version`; resolves its first line or rejects with engine-unusable. */
-export function verifyServer(binaryPath: string, timeoutMs = 15_000): Promise<string> {
+interface VerifiedServer {
+  readonly version: string;
+  readonly accelerators: readonly string[];
+}
+
+/** Verified binaries by path, size and mtime: a binary is run once per process, not per start. */
+const verified = new Map<string, VerifiedServer>();
+
+/**
+ * Runs `<binary> --version` (refusing a binary that does not run) and `--list-devices` (which
+ * accelerators this build can use).
+ */
+export async function verifyServer(binaryPath: string, timeoutMs = 15_000): Promise<VerifiedServer> {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(binaryPath);
+  } catch {
+    throw new GlimpseError('engine-not-found', `llama-server is not at ${binaryPath}. Fix the setting glimpse.serverPath, or rebuild with "npm run build:engine".`);
+  }
+  const key = `${binaryPath}\n${stat.size}\n${stat.mtimeMs}`;
+  const known = verified.get(key);
+  if (known) return known;
+  const version = await runVersion(binaryPath, timeoutMs);
+  const accelerators = await listAccelerators(binaryPath, timeoutMs);
+  const result = { version, accelerators };
+  verified.set(key, result);
+  return result;
+}
+
+/** Device lines under "Available devices:", e.g. "CUDA0: NVIDIA H100 (81000 MiB, …)"; "(none)" means CPU only. */
+export function parseDeviceList(output: string): string[] {
+  const lines = output.split('\n');
+  const start = lines.findIndex((line) => /Available devices:/.test(line));
+  if (start === -1) return [];
+  const devices: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!/^\s+\S/.test(line)) break;
+    const device = line.trim();
+    if (device !== '(none)') devices.push(device);
+  }
+  return devices;
+}
+
+function listAccelerators(binaryPath: string, timeoutMs: number): Promise<string[]> {
+  return new Promise((resolve) => {
+    execFile(binaryPath, ['--list-devices'], { env: serverEnvironment(binaryPath), timeout: timeoutMs, encoding: 'utf8' }, (_error, stdout, stderr) => {
+      resolve(parseDeviceList(`${stdout}\n${stderr}`));
+    });
+  });
+}
+
+function runVersion(binaryPath: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(binaryPath, ['--version'], { env: serverEnvironment(binaryPath), timeout: timeoutMs, encoding: 'utf8' }, (error, stdout, stderr) => {
       const output = `${stdout}\n${stderr}`.trim();
@@ -86,12 +138,12 @@ export async function locateServer(explicitPath?: string, cacheRoot = engineCach
     if (!fs.existsSync(resolved)) {
       throw new GlimpseError('engine-not-found', `The llama-server set in glimpse.serverPath does not exist: ${resolved}. Fix the setting or clear it to use the built engine.`);
     }
-    return { path: resolved, source: 'explicit', version: await verifyServer(resolved) };
+    return { path: resolved, source: 'explicit', ...(await verifyServer(resolved)) };
   }
   const cached = cachedServerBinaries(cacheRoot)[0];
-  if (cached) return { path: cached, source: 'cache', version: await verifyServer(cached) };
+  if (cached) return { path: cached, source: 'cache', ...(await verifyServer(cached)) };
   const fromPath = onPath(serverName);
-  if (fromPath) return { path: fromPath, source: 'path', version: await verifyServer(fromPath) };
+  if (fromPath) return { path: fromPath, source: 'path', ...(await verifyServer(fromPath)) };
   throw new GlimpseError(
     'engine-not-found',
     `llama-server was not found (looked in the setting glimpse.serverPath, the engine cache ${cacheRoot} and PATH). ` +

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cachedServerBinaries, locateServer } from '../../../src/core/engine/locateServer';
+import { cachedServerBinaries, locateServer, parseDeviceList } from '../../../src/core/engine/locateServer';
 import { GlimpseError } from '../../../src/core/errors';
 
 function fakeServer(file: string, script: string, mode = 0o755): string {
@@ -37,7 +37,7 @@ describe('locateServer', () => {
     const explicit = fakeServer(path.join(dir, 'mine', 'llama-server'), 'echo "version: 42 (explicit)" >&2');
     cachedBuild(path.join(dir, 'cache'), 'a', '1 (cached)', 1000);
     const found = await locateServer(explicit, path.join(dir, 'cache'));
-    assert.deepEqual(found, { path: explicit, source: 'explicit', version: 'version: 42 (explicit)' });
+    assert.deepEqual(found, { path: explicit, source: 'explicit', version: 'version: 42 (explicit)', accelerators: [] });
   });
 
   it('refuses an explicit path that does not exist, naming the setting', async () => {
@@ -55,6 +55,13 @@ describe('locateServer', () => {
     const file = fakeServer(path.join(dir, 'noexec'), 'echo "version: 1"', 0o644);
     await assert.rejects(locateServer(file, path.join(dir, 'cache')), (error: GlimpseError) =>
       error.code === 'engine-unusable' && /not executable/.test(error.message));
+  });
+
+  it('lists the accelerators a build reports, none for a CPU-only build', () => {
+    const cpuOnly = 'load_backend: loaded CPU backend\nAvailable devices:\n  (none)\n0.00.002 I srv  llama_server: initializing';
+    const cuda = 'Available devices:\n  CUDA0: NVIDIA H100 80GB HBM3 (81079 MiB, 80600 MiB free)\n  Vulkan0: NVIDIA H100 (81079 MiB)\nother';
+    assert.deepEqual(parseDeviceList(cpuOnly), []);
+    assert.deepEqual(parseDeviceList(cuda), ['CUDA0: NVIDIA H100 80GB HBM3 (81079 MiB, 80600 MiB free)', 'Vulkan0: NVIDIA H100 (81079 MiB)']);
   });
 
   it('takes the newest complete build from the cache and ignores incomplete ones', async () => {
@@ -75,6 +82,6 @@ describe('locateServer', () => {
     const onPath = fakeServer(path.join(dir, 'bin', 'llama-server'), 'echo "version: 7 (path)"');
     process.env.PATH = path.join(dir, 'bin');
     const found = await locateServer(undefined, path.join(dir, 'cache'));
-    assert.deepEqual(found, { path: onPath, source: 'path', version: 'version: 7 (path)' });
+    assert.deepEqual(found, { path: onPath, source: 'path', version: 'version: 7 (path)', accelerators: [] });
   });
 });

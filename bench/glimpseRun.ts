@@ -1,0 +1,71 @@
+// One run through Glimpse's core: a fresh llama-server (cold load), the image prepared by the core,
+// one streamed answer. Figures measured as in mtmdCliRun.ts so the two can be divided.
+
+import { LlamaServer } from '../src/core/engine/llamaServer';
+import { prepareImage, type PreparedImage } from '../src/core/images/prepare';
+import { imageBudgetFor } from '../src/core/models/imageBudget';
+import { parseLlamaLog } from './llamaLog';
+import type { RunFigures } from './mtmdCliRun';
+import { PeakMemorySampler } from './peakMemory';
+
+export interface GlimpseRunFigures extends RunFigures {
+  prepareMs: number;
+  prepared: PreparedImage;
+  decodeTokensPerSecond: number;
+  promptTokens: number;
+}
+
+export interface GlimpseRunOptions {
+  serverPath?: string;
+  modelPath: string;
+  mmprojPath: string;
+  imagePath: string;
+  prompt: string;
+  threads: number;
+  contextSize: number;
+  tokens: number;
+}
+
+export async function runGlimpse(options: GlimpseRunOptions): Promise<GlimpseRunFigures> {
+  const lines: string[] = [];
+  const server = new LlamaServer(
+    {
+      serverPath: options.serverPath,
+      modelPath: options.modelPath,
+      mmprojPath: options.mmprojPath,
+      threads: options.threads,
+      contextSize: options.contextSize,
+      // Verbosity 4 prints the trace lines llamaLog.ts times the image encode with.
+      extraArgs: ['-lv', '4'],
+    },
+    { info() {}, warn() {}, error() {}, server: (line) => lines.push(line) },
+  );
+  try {
+    const loadStarted = performance.now();
+    const running = await server.start();
+    const loadMs = performance.now() - loadStarted;
+    const memory = new PeakMemorySampler(running.pid);
+
+    const askedAt = performance.now();
+    const prepared = await prepareImage({ path: options.imagePath }, imageBudgetFor(running.pair));
+    const prepareMs = performance.now() - askedAt;
+    let firstTokenMs: number | undefined;
+    let decodeTokensPerSecond = 0;
+    let promptTokens = 0;
+    for await (const event of server.chat([{ role: 'user', text: options.prompt, images: [prepared] }], {
+      maxTokens: options.tokens, temperature: 0, seed: 1, cachePrompt: false, extraBody: { ignore_eos: true },
+    })) {
+      if (event.type === 'delta' && firstTokenMs === undefined) firstTokenMs = performance.now() - askedAt;
+      if (event.type === 'done') {
+        decodeTokensPerSecond = event.timings?.predictedPerSecond ?? 0;
+        promptTokens = event.usage?.promptTokens ?? 0;
+      }
+    }
+    const peakRssMiB = memory.stop();
+    // Give the server a moment to print its timing lines after the last chunk.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return { loadMs, firstTokenMs: firstTokenMs ?? NaN, prepareMs, prepared, log: parseLlamaLog(lines), peakRssMiB, decodeTokensPerSecond, promptTokens };
+  } finally {
+    await server.dispose();
+  }
+}

@@ -1,0 +1,158 @@
+// `npm run bench`: Glimpse's engine (core → llama-server) against llama-mtmd-cli of the same
+// llama.cpp build, on the `bench` synthetic pair (real shapes, random weights) and a 1280×960
+// screenshot-like image. Prints one table of medians and writes JSON to bench/results/.
+//
+//   node out/bench/run.js [--runs N] [--threads N] [--tokens N] [--preset bench|tiny-llava|tiny-qwen2vl]
+//
+// Ratio column: how Glimpse compares with the native CLI, >1 is better (for times cli/ours, for
+// speeds ours/cli, for memory cli/ours). The goal is ≥ 0.95 on every engine figure.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { locateServer } from '../src/core/engine/locateServer';
+import { ensureSyntheticPair, benchModelsDirectory, testModelsDirectory, type SyntheticPresetName } from '../test/fixtures/gguf/presets';
+import { writeTestImage } from '../test/fixtures/images';
+import { runGlimpse, type GlimpseRunFigures } from './glimpseRun';
+import { runMtmdCli, type RunFigures } from './mtmdCliRun';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+interface Row {
+  figure: string;
+  unit: string;
+  glimpse?: number;
+  cli?: number;
+  /** 'time' and 'memory': lower is better; 'rate': higher is better. */
+  kind: 'time' | 'rate' | 'memory';
+}
+
+function median(values: readonly (number | undefined)[]): number | undefined {
+  const known = values.filter((v): v is number => v !== undefined && Number.isFinite(v)).sort((a, b) => a - b);
+  if (known.length === 0) return undefined;
+  const mid = Math.floor(known.length / 2);
+  return known.length % 2 ? known[mid] : (known[mid - 1] + known[mid]) / 2;
+}
+
+function ratio(row: Row): number | undefined {
+  if (row.glimpse === undefined || row.cli === undefined || row.glimpse === 0 || row.cli === 0) return undefined;
+  return row.kind === 'rate' ? row.glimpse / row.cli : row.cli / row.glimpse;
+}
+
+function format(value: number | undefined, digits = 1): string {
+  return value === undefined ? '—' : value.toFixed(digits);
+}
+
+function prefillRate(figures: RunFigures, subtractEncode: boolean): number | undefined {
+  const { promptEvalMs, promptEvalTokens, encodeMs } = figures.log;
+  if (promptEvalMs === undefined || promptEvalTokens === undefined) return undefined;
+  // llama-server's prompt time includes encoding the image; llama_perf's (the CLI's) does not.
+  const ms = promptEvalMs - (subtractEncode ? (encodeMs ?? 0) : 0);
+  return ms > 0 ? (promptEvalTokens / ms) * 1000 : undefined;
+}
+
+function decodeRate(figures: RunFigures): number | undefined {
+  const { evalMs, evalTokens } = figures.log;
+  return evalMs && evalTokens ? (evalTokens / evalMs) * 1000 : undefined;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '3' },
+      threads: { type: 'string', default: '2' },
+      tokens: { type: 'string', default: '64' },
+      preset: { type: 'string', default: 'bench' },
+      ctx: { type: 'string', default: '4096' },
+    },
+  });
+  const runs = Number(values.runs);
+  const threads = Number(values.threads);
+  const tokens = Number(values.tokens);
+  const contextSize = Number(values.ctx);
+  const preset = values.preset as SyntheticPresetName;
+
+  const server = await locateServer(process.env.GLIMPSE_SERVER_PATH);
+  const cliPath = path.join(path.dirname(server.path), 'llama-mtmd-cli');
+  if (!fs.existsSync(cliPath)) throw new Error(`llama-mtmd-cli is missing next to ${server.path}: run "npm run build:engine -- --force".`);
+
+  const modelsDir = preset === 'bench' ? benchModelsDirectory() : testModelsDirectory(preset);
+  process.stderr.write(`Preparing the ${preset} pair in ${modelsDir} (written once, then reused)…\n`);
+  const generateStarted = Date.now();
+  const pair = await ensureSyntheticPair(preset, modelsDir);
+  process.stderr.write(`  ready after ${((Date.now() - generateStarted) / 1000).toFixed(1)} s\n`);
+  const imagePath = path.join(repoRoot, 'bench', '.generated', 'images', 'screenshot-1280x960.png');
+  await writeTestImage(imagePath, { width: 1280, height: 960, format: 'png', pattern: 'screenshot' });
+  const prompt = 'Describe this image.';
+  // The CLI gets the same llama.cpp settings the engine gives llama-server (see llamaServer.ts).
+  const sharedArgs = server.accelerators.length === 0 ? ['--fit', 'off'] : [];
+
+  const ours: GlimpseRunFigures[] = [];
+  const cli: RunFigures[] = [];
+  for (let run = 1; run <= runs; run++) {
+    // Alternate which goes first so neither always runs with a warmer page cache.
+    const order = run % 2 ? ['glimpse', 'cli'] : ['cli', 'glimpse'];
+    for (const which of order) {
+      process.stderr.write(`run ${run}/${runs}: ${which}\n`);
+      if (which === 'glimpse') {
+        ours.push(await runGlimpse({ serverPath: server.path, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, prompt, threads, contextSize, tokens }));
+      } else {
+        cli.push(await runMtmdCli({ cliPath, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, prompt, threads, contextSize, tokens, sharedArgs }));
+      }
+    }
+  }
+
+  const rows: Row[] = [
+    { figure: 'load (spawn → ready for the image)', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.loadMs)), cli: median(cli.map((r) => r.loadMs)) },
+    { figure: 'image encode (projector)', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.log.encodeMs)), cli: median(cli.map((r) => r.log.encodeMs)) },
+    { figure: 'image tokens into the model', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.log.imageDecodeMs)), cli: median(cli.map((r) => r.log.imageDecodeMs)) },
+    { figure: 'prefill', unit: 'tok/s', kind: 'rate', glimpse: median(ours.map((r) => prefillRate(r, true))), cli: median(cli.map((r) => prefillRate(r, false))) },
+    { figure: 'decode', unit: 'tok/s', kind: 'rate', glimpse: median(ours.map(decodeRate)), cli: median(cli.map(decodeRate)) },
+    { figure: 'time to first token (loaded, image in hand → token)', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.firstTokenMs)), cli: median(cli.map((r) => r.firstTokenMs)) },
+    { figure: 'peak resident memory', unit: 'MiB', kind: 'memory', glimpse: median(ours.map((r) => r.peakRssMiB)), cli: median(cli.map((r) => r.peakRssMiB)) },
+    { figure: 'image preparation (sharp, in Glimpse)', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.prepareMs)) },
+  ];
+
+  const first = ours[0];
+  const conditions = {
+    date: new Date().toISOString(),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    threads,
+    preset,
+    model: `${path.basename(pair.modelPath)} ${(fs.statSync(pair.modelPath).size / 2 ** 20).toFixed(0)} MiB`,
+    mmproj: `${path.basename(pair.mmprojPath)} ${(fs.statSync(pair.mmprojPath).size / 2 ** 20).toFixed(0)} MiB`,
+    image: `1280×960 PNG, sent as ${first.prepared.width}×${first.prepared.height} ${first.prepared.mimeType}`,
+    promptTokens: first.promptTokens,
+    generatedTokens: tokens,
+    runs,
+    engine: server.version,
+    sharedFlags: sharedArgs.join(' ') || 'none',
+  };
+
+  const lines = [
+    `Conditions: ${Object.entries(conditions).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+    '',
+    `| figure | unit | Glimpse | llama-mtmd-cli | ratio (≥ 0.95 goal, >1 better) |`,
+    `|---|---|---:|---:|---:|`,
+    ...rows.map((row) => `| ${row.figure} | ${row.unit} | ${format(row.glimpse)} | ${format(row.cli)} | ${format(ratio(row), 2)} |`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(
+    '\nNotes: medians of the runs. The CLI is given the original image; Glimpse sends the image prepared for the model\'s budget ' +
+      '(its preparation time counts in its time to first token). Encode = log time between "encoding mtmd batch" and ' +
+      '"decoding image batch"; Glimpse\'s prefill excludes the encode (llama-server counts it in prompt time, llama_perf does not).\n',
+  );
+
+  const resultsDir = path.join(repoRoot, 'bench', 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `engine-${conditions.date.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify({ conditions, rows: rows.map((row) => ({ ...row, ratio: ratio(row) })), raw: { glimpse: ours.map(({ prepared, ...rest }) => rest), cli } }, null, 2));
+  process.stderr.write(`Results written to ${path.relative(repoRoot, file)}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

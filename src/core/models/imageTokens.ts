@@ -1,0 +1,111 @@
+// How many embedding positions (visual tokens) one image takes in the model's context, computed
+// the way libmtmd does for the projector types Glimpse knows, so the prompt budget can be
+// planned before an image is sent. Counts only the image embeddings, not the begin/end marker
+// tokens libmtmd adds around them.
+//
+//  - Fixed-size projectors (`mlp`, `mlp_norm`; `ldp`/`ldpv2` quarter it): every image is resized
+//    to image_size × image_size (tools/mtmd/mtmd-image.cpp `mtmd_image_preprocessor_fixed_size`),
+//    giving (image_size / patch_size)² tokens (tools/mtmd/clip.cpp `clip_n_output_tokens`).
+//  - Qwen2-VL family (`qwen2vl_merger`, `qwen2.5vl_merger`, `qwen3vl_merger`): dynamic resolution.
+//    The size is aligned to multiples of patch × merge and kept between a minimum and maximum
+//    pixel count (mtmd-image.cpp `calc_size_preserved_ratio`, called by
+//    `mtmd_image_preprocessor_dyn_size`); the limits are 8 and 4096 merged tokens unless
+//    llama-server's --image-min-tokens / --image-max-tokens override them (clip.cpp
+//    `load_hparams`: `set_limit_image_tokens(8, 4096)`); tokens are (w / 2p) × (h / 2p)
+//    (`clip_n_output_tokens`).
+
+import type { VisionProjectorInfo } from './pairCheck';
+
+export type ImageTokenProjector = Pick<VisionProjectorInfo, 'projectorType' | 'imageSize' | 'patchSize' | 'spatialMergeSize' | 'tiled'>;
+
+export interface ImageTokenOptions {
+  /** llama-server `--image-min-tokens` (dynamic-resolution projectors). */
+  readonly minTokens?: number;
+  /** llama-server `--image-max-tokens` (dynamic-resolution projectors). */
+  readonly maxTokens?: number;
+}
+
+export interface ImageSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+const qwenDefaultMinTokens = 8;
+const qwenDefaultMaxTokens = 4096;
+
+const fixedSizeDivisors: ReadonlyMap<string, number> = new Map([
+  ['mlp', 1],
+  ['mlp_norm', 1],
+  ['ldp', 4],
+  ['ldpv2', 4],
+]);
+const dynamicProjectors = new Set(['qwen2vl_merger', 'qwen2.5vl_merger', 'qwen3vl_merger']);
+
+/** Visual tokens for a `width` × `height` image, or undefined for a projector it cannot predict. */
+export function estimateImageTokens(projector: ImageTokenProjector, image: ImageSize, options: ImageTokenOptions = {}): number | undefined {
+  const { patchSize, imageSize } = projector;
+  if (patchSize === undefined || patchSize <= 0) return undefined;
+
+  const divisor = fixedSizeDivisors.get(projector.projectorType);
+  if (divisor !== undefined) {
+    if (projector.tiled || imageSize === undefined || imageSize <= 0) return undefined;
+    const perSide = Math.floor(imageSize / patchSize);
+    return Math.floor((perSide * perSide) / divisor);
+  }
+
+  if (dynamicProjectors.has(projector.projectorType)) {
+    const resized = dynamicResolutionSize(projector, image, options);
+    if (resized === undefined) return undefined;
+    const tokenEdge = patchSize * 2; // clip_n_output_tokens: "2 conv, so double patch size"
+    return Math.floor(resized.width / tokenEdge) * Math.floor(resized.height / tokenEdge);
+  }
+  return undefined;
+}
+
+/** The size libmtmd resizes an image to for a dynamic-resolution (Qwen2-VL family) projector. */
+export function dynamicResolutionSize(
+  projector: Pick<ImageTokenProjector, 'patchSize' | 'spatialMergeSize'>,
+  image: ImageSize,
+  options: ImageTokenOptions = {},
+): ImageSize | undefined {
+  const { patchSize } = projector;
+  if (patchSize === undefined || patchSize <= 0) return undefined;
+  const merge = projector.spatialMergeSize ?? 2;
+  const align = patchSize * merge;
+  const tokenArea = align * align;
+  return sizePreservingRatio(image, {
+    align,
+    minPixels: (options.minTokens ?? qwenDefaultMinTokens) * tokenArea,
+    maxPixels: (options.maxTokens ?? qwenDefaultMaxTokens) * tokenArea,
+  });
+}
+
+/**
+ * mtmd-image.cpp `calc_size_preserved_ratio` without `longest_edge`: round each side to the
+ * nearest multiple of `align` (at least `align`); if that is over `maxPixels` scale down and floor,
+ * if under `minPixels` scale up and ceil. The C++ computes in 32-bit floats; Math.fround repeats
+ * that so sides on a rounding edge come out the same.
+ */
+function sizePreservingRatio(image: ImageSize, limits: { align: number; minPixels: number; maxPixels: number }): ImageSize | undefined {
+  const { width, height } = image;
+  const { align, minPixels, maxPixels } = limits;
+  if (width <= 0 || height <= 0) return undefined;
+  const f = Math.fround;
+  const roundBy = (x: number): number => Math.round(f(x / align)) * align;
+  const ceilBy = (x: number): number => Math.ceil(f(x / align)) * align;
+  const floorBy = (x: number): number => Math.floor(f(x / align)) * align;
+
+  let scaledWidth = Math.max(align, roundBy(width));
+  let scaledHeight = Math.max(align, roundBy(height));
+  const area = f(height * width);
+  if (maxPixels > 0 && scaledWidth * scaledHeight > maxPixels) {
+    const beta = f(Math.sqrt(f(area / maxPixels)));
+    scaledHeight = Math.max(align, floorBy(f(height / beta)));
+    scaledWidth = Math.max(align, floorBy(f(width / beta)));
+  } else if (minPixels > 0 && scaledWidth * scaledHeight < minPixels) {
+    const beta = f(Math.sqrt(f(f(minPixels) / area)));
+    scaledHeight = ceilBy(f(height * beta));
+    scaledWidth = ceilBy(f(width * beta));
+  }
+  return { width: scaledWidth, height: scaledHeight };
+}

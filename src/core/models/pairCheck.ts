@@ -1,0 +1,156 @@
+// Checks a language model and its vision projector (mmproj) before llama-server is started with
+// them, so a wrong pick gets a message that says what to change instead of a crashed engine:
+// the model must be a language model, the projector a `clip` file with a vision encoder, and the
+// projector's output width must equal the model's input width (libmtmd's own check, in
+// tools/mtmd/mtmd.cpp, which otherwise fails at load time with a terse "mismatch" line).
+
+import * as path from 'node:path';
+import { GlimpseError } from '../errors';
+import { GgufInfo, readGgufInfo } from './ggufInfo';
+import { projectorWidth } from './projectorWidth';
+
+export interface ModelPair {
+  readonly modelPath: string;
+  /** Undefined for a text-only setup. */
+  readonly mmprojPath?: string;
+}
+
+export interface ModelPairInfo {
+  readonly modelPath: string;
+  readonly modelFileSize: number;
+  /** `general.name`, or the file name when the file has none. */
+  readonly modelName: string;
+  /** `general.architecture`, e.g. "llama", "qwen2vl". */
+  readonly modelArchitecture: string;
+  /** `<arch>.embedding_length` (n_embd). */
+  readonly embeddingLength: number;
+  /** Width of the embeddings the model takes in: n_embd, times (1 + deepstack layers) for Qwen3-VL. */
+  readonly inputEmbeddingLength: number;
+  /** `<arch>.context_length`: the context the model was trained for. */
+  readonly contextLength: number | undefined;
+  /** `<arch>.block_count` (layers). */
+  readonly blockCount: number | undefined;
+  /** The vision projector, or false for a text-only setup (no mmproj). */
+  readonly vision: VisionProjectorInfo | false;
+}
+
+export interface VisionProjectorInfo {
+  readonly mmprojPath: string;
+  readonly fileSize: number;
+  /** `clip.projector_type`, e.g. "mlp", "qwen2vl_merger". */
+  readonly projectorType: string;
+  /** Always true here: a projector without one is refused (mmproj-no-vision). */
+  readonly hasVisionEncoder: true;
+  /** `clip.vision.image_size`: the fixed input size for fixed-size projectors. */
+  readonly imageSize: number | undefined;
+  readonly patchSize: number | undefined;
+  /** Patches merged per side (Qwen2-VL family); undefined when the projector does not merge. */
+  readonly spatialMergeSize: number | undefined;
+  /** Width of the embeddings it produces (see projectorWidth.ts). */
+  readonly projectionWidth: number | undefined;
+  /** `clip.vision.embedding_length`: the vision encoder's own width. */
+  readonly visionEmbeddingLength: number | undefined;
+  /** `clip.vision.image_grid_pinpoints` present: the image is tiled (LLaVA-1.6 style). */
+  readonly tiled: boolean;
+}
+
+/** Projector types whose merge size clip.cpp defaults to 2 when the key is absent. */
+const mergingProjectorDefaults: ReadonlyMap<string, number> = new Map([
+  ['qwen2vl_merger', 2],
+  ['qwen2.5vl_merger', 2],
+  ['qwen3vl_merger', 2],
+]);
+
+export async function checkModelPair(pair: ModelPair): Promise<ModelPairInfo> {
+  const modelInfo = await readGgufInfo(pair.modelPath, { role: 'model' });
+  const model = describeTextModel(modelInfo);
+  if (pair.mmprojPath === undefined) return { ...model, vision: false };
+
+  const projectorFile = await readGgufInfo(pair.mmprojPath, { role: 'projector' });
+  const projector = describeProjector(projectorFile, modelInfo);
+  const width = projectorWidth(projectorFile, projector.projectorType);
+  // For a projector type whose rule is unknown the width is only the key's claim: leave the final
+  // word to libmtmd rather than refuse a pair that may work.
+  if (width !== undefined && width.known && width.width !== model.inputEmbeddingLength) {
+    throw new GlimpseError(
+      'pair-mismatch',
+      `The projector file ${path.basename(projector.mmprojPath)} does not fit the model ${path.basename(model.modelPath)}: ` +
+        `it produces ${width.width}-wide embeddings, the model expects ${model.inputEmbeddingLength}. ` +
+        'Pick the mmproj that was published with this model.',
+      `model: ${model.modelPath}\nprojector: ${projector.mmprojPath}`,
+    );
+  }
+  return { ...model, vision: projector };
+}
+
+function describeTextModel(info: GgufInfo): Omit<ModelPairInfo, 'vision'> {
+  const fileName = path.basename(info.path);
+  const architecture = info.architecture;
+  if (architecture === 'clip') {
+    throw new GlimpseError(
+      'model-not-text',
+      `${fileName} is a projector (mmproj), not a language model. Set it as the projector and choose the model file ` +
+        '(the larger .gguf published with it) as the model.',
+      info.path,
+    );
+  }
+  const embeddingLength = architecture === undefined ? undefined : info.number(`${architecture}.embedding_length`);
+  if (architecture === undefined || embeddingLength === undefined) {
+    throw new GlimpseError(
+      'model-not-text',
+      `${fileName} is not a language model llama.cpp can run: it has no ` +
+        `${architecture === undefined ? 'general.architecture' : `${architecture}.embedding_length`} key. Choose the model's .gguf file.`,
+      info.path,
+    );
+  }
+  const deepstackLayers = info.number(`${architecture}.n_deepstack_layers`) ?? 0;
+  return {
+    modelPath: info.path,
+    modelFileSize: info.fileSize,
+    modelName: info.name ?? fileName,
+    modelArchitecture: architecture,
+    embeddingLength,
+    inputEmbeddingLength: embeddingLength * (1 + deepstackLayers),
+    contextLength: info.number(`${architecture}.context_length`),
+    blockCount: info.number(`${architecture}.block_count`),
+  };
+}
+
+function describeProjector(info: GgufInfo, modelInfo: GgufInfo): VisionProjectorInfo {
+  const fileName = path.basename(info.path);
+  if (info.architecture !== 'clip') {
+    const isModel = info.architecture !== undefined && info.number(`${info.architecture}.embedding_length`) !== undefined;
+    const sameFile = path.resolve(info.path) === path.resolve(modelInfo.path);
+    throw new GlimpseError(
+      'mmproj-not-clip',
+      `${fileName} is not a projector (mmproj) file: its architecture is "${info.architecture ?? 'unknown'}"` +
+        (isModel ? ', so it is a language model' : '') +
+        (sameFile ? ', and it is the same file as the model' : '') +
+        '. Choose the mmproj-*.gguf file published with the model as the projector.',
+      info.path,
+    );
+  }
+  const projectorType = info.string('clip.projector_type') ?? info.string('clip.vision.projector_type') ?? 'unknown';
+  if (info.boolean('clip.has_vision_encoder') !== true) {
+    const audio = info.boolean('clip.has_audio_encoder') === true;
+    throw new GlimpseError(
+      'mmproj-no-vision',
+      `${fileName} has no vision encoder${audio ? ' (it is an audio projector)' : ''}, so it cannot read images. ` +
+        'Choose the vision mmproj published with the model, or a vision-language model.',
+      info.path,
+    );
+  }
+  const spatialMergeSize = info.number('clip.vision.spatial_merge_size') ?? mergingProjectorDefaults.get(projectorType);
+  return {
+    mmprojPath: info.path,
+    fileSize: info.fileSize,
+    projectorType,
+    hasVisionEncoder: true,
+    imageSize: info.number('clip.vision.image_size'),
+    patchSize: info.number('clip.vision.patch_size'),
+    spatialMergeSize,
+    projectionWidth: projectorWidth(info, projectorType)?.width,
+    visionEmbeddingLength: info.number('clip.vision.embedding_length'),
+    tiled: info.metadata.has('clip.vision.image_grid_pinpoints'),
+  };
+}

@@ -1,0 +1,82 @@
+// The `glimpse` command line (the bundled dist/cli.js, as a user runs it) with the tiny pair and
+// the real engine: explain streams an answer to stdout; doctor reports the setup; bad input exits 1
+// with the core's message.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ensureSyntheticPair, testGeneratedDirectory, testModelsDirectory } from '../fixtures/gguf/presets';
+import { writeBadFiles } from '../fixtures/gguf/badFiles';
+import { writeTestImage } from '../fixtures/images';
+
+const cli = path.resolve(__dirname, '../../../dist/cli.js');
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Times (ms since spawn) at which stdout chunks arrived. */
+  stdoutChunkTimes: number[];
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, GLIMPSE_MODEL: '', GLIMPSE_MMPROJ: '', ...env } });
+    const result: CliResult = { code: null, stdout: '', stderr: '', stdoutChunkTimes: [] };
+    child.stdout.on('data', (d: Buffer) => {
+      result.stdout += d.toString('utf8');
+      result.stdoutChunkTimes.push(Date.now() - started);
+    });
+    child.stderr.on('data', (d: Buffer) => (result.stderr += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ...result, code }));
+  });
+}
+
+describe('glimpse CLI (bundled, real engine)', function () {
+  this.timeout(120_000);
+  let model: string;
+  let mmproj: string;
+  let image: string;
+
+  before(async () => {
+    const pair = await ensureSyntheticPair('tiny-llava', testModelsDirectory('tiny-llava'));
+    model = pair.modelPath;
+    mmproj = pair.mmprojPath;
+    image = await writeTestImage(testGeneratedDirectory('images', 'cli-test.jpg'), { width: 640, height: 480, format: 'jpeg', pattern: 'screenshot' });
+  });
+
+  it('explain streams an answer to stdout and reports the image size and timings on stderr', async () => {
+    const result = await runCli(['explain', image, '--model', model, '--mmproj', mmproj, '--max-tokens', '48', '--temperature', '1', '--stats', '--threads', '2']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(result.stdoutChunkTimes.length >= 2, `expected a streamed answer, got ${result.stdoutChunkTimes.length} chunk(s)`);
+    assert.match(result.stderr, /cli-test\.jpg: 640×480 → 448×336/);
+    assert.match(result.stderr, /prompt \d+ tokens \(0 cached\) in \d+ ms; \d+ tokens at [\d.]+ tok\/s/);
+  });
+
+  it('doctor lists the engine, the CPU and the checked pair, and exits 0', async () => {
+    const result = await runCli(['doctor', '--model', model, '--mmproj', mmproj]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /✓ engine: .*llama-server \(version: .*found via (cache|path|explicit)\)/);
+    assert.match(result.stdout, /✓ cpu: .* threads/);
+    assert.match(result.stdout, /✓ model: .*\(llama, 64-d, 2 layers\); vision: mlp projector, 56 px, patch 14/);
+  });
+
+  it('doctor and explain refuse a mismatched projector with the pair check\'s message, exit 1', async () => {
+    const bad = await writeBadFiles(testGeneratedDirectory('bad'));
+    const doctor = await runCli(['doctor', '--model', model, '--mmproj', bad.mismatchedMmproj]);
+    assert.equal(doctor.code, 1);
+    assert.match(doctor.stdout, /✗ model: .*produces 128-wide embeddings, the model expects 64/);
+    const explain = await runCli(['explain', image, '--model', model, '--mmproj', bad.mismatchedMmproj]);
+    assert.equal(explain.code, 1);
+    assert.match(explain.stderr, /^glimpse: The projector file .* does not fit the model/m);
+    assert.equal(explain.stdout, '');
+  });
+
+  it('explain without a model says how to give one', async () => {
+    const result = await runCli(['explain', image]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /No model given\. Pass --model <model\.gguf> --mmproj <mmproj\.gguf>/);
+  });
+});
