@@ -81,9 +81,9 @@ export function formatMegabytes(bytes: number, rounding: 'up' | 'down'): string 
   return Number.isInteger(rounded) ? String(rounded) : rounded.toFixed(1);
 }
 
+/** "900", "8.29", "0.01": three significant digits at most. */
 function formatMegapixels(pixels: number): string {
-  const megapixels = pixels / 1_000_000;
-  return Number.isInteger(megapixels) ? String(megapixels) : megapixels.toFixed(1);
+  return String(Number((pixels / 1_000_000).toPrecision(3)));
 }
 
 function describeCause(cause: unknown): string | undefined {

@@ -1,0 +1,133 @@
+// The messages between the chat panel's webview and the extension host: one definition used by
+// both sides. Every message from the webview is validated at runtime (`parseWebviewMessage`)
+// before the extension acts on it; anything that does not match is dropped and logged. Messages
+// to the webview are validated there the same way (`parseHostMessage`), so a version skew between
+// a reloaded webview and the host shows up as a log line, not as a broken panel.
+
+// ---- shapes shared by both directions ----
+
+export type EngineStatus = 'idle' | 'loading' | 'generating' | 'error';
+export type ErrorAction = 'openSettings' | 'showLog' | 'retry';
+
+export interface ImageView {
+  readonly label: string;
+  /** A small thumbnail as a data: URI (PNG/JPEG made by the host; never a remote URL). */
+  readonly thumbnail: string;
+  /** Size the model was sent, and the original size. */
+  readonly width: number;
+  readonly height: number;
+  readonly originalWidth: number;
+  readonly originalHeight: number;
+}
+
+export interface TurnView {
+  readonly id: string;
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
+  readonly images?: readonly ImageView[];
+  /** assistant turns: still streaming, stopped by the user, or ended by an error. */
+  readonly status?: 'streaming' | 'done' | 'stopped' | 'error';
+  readonly error?: string;
+}
+
+export interface AnswerStats {
+  readonly promptTokens?: number;
+  readonly cachedTokens?: number;
+  readonly generatedTokens?: number;
+  readonly tokensPerSecond?: number;
+  readonly firstTokenMs?: number;
+}
+
+// ---- webview → extension ----
+
+export type WebviewMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'ask'; readonly text: string }
+  | { readonly type: 'stop' }
+  | { readonly type: 'action'; readonly action: ErrorAction }
+  | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
+
+// ---- extension → webview ----
+
+export type HostMessage =
+  | { readonly type: 'conversation'; readonly turns: readonly TurnView[]; readonly modelLabel: string }
+  | { readonly type: 'turnAdded'; readonly turn: TurnView }
+  | { readonly type: 'answerDelta'; readonly turnId: string; readonly text: string }
+  | { readonly type: 'answerEnded'; readonly turnId: string; readonly status: 'done' | 'stopped' | 'error'; readonly error?: string; readonly actions?: readonly ErrorAction[]; readonly stats?: AnswerStats }
+  | { readonly type: 'engineStatus'; readonly status: EngineStatus; readonly detail?: string }
+  | { readonly type: 'busy'; readonly busy: boolean };
+
+// ---- runtime validation (hand-written: no dependency, both bundles share it) ----
+
+type Check = (value: unknown) => boolean;
+const isString: Check = (v) => typeof v === 'string';
+const isNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);
+const isBoolean: Check = (v) => typeof v === 'boolean';
+const optional = (check: Check): Check => (v) => v === undefined || check(v);
+const oneOf = (...values: readonly string[]): Check => (v) => typeof v === 'string' && values.includes(v);
+const arrayOf = (check: Check): Check => (v) => Array.isArray(v) && v.every(check);
+const maxLength = (limit: number): Check => (v) => typeof v === 'string' && v.length <= limit;
+const object = (fields: Record<string, Check>): Check => (v) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(fields).every(([key, check]) => check((v as Record<string, unknown>)[key]));
+
+/** The longest question the panel may send: a guard against a runaway paste, not a model limit. */
+export const maxQuestionLength = 20_000;
+const errorActions = ['openSettings', 'showLog', 'retry'] as const;
+
+const webviewSchemas: Record<WebviewMessage['type'], Record<string, Check>> = {
+  ready: {},
+  ask: { text: maxLength(maxQuestionLength) },
+  stop: {},
+  action: { action: oneOf(...errorActions) },
+  log: { level: oneOf('info', 'warn', 'error'), message: maxLength(4_000) },
+};
+
+const imageView = object({
+  label: isString, thumbnail: (v) => typeof v === 'string' && v.startsWith('data:image/'),
+  width: isNumber, height: isNumber, originalWidth: isNumber, originalHeight: isNumber,
+});
+const turnView = object({
+  id: isString, role: oneOf('user', 'assistant'), text: isString, images: optional(arrayOf(imageView)),
+  status: optional(oneOf('streaming', 'done', 'stopped', 'error')), error: optional(isString),
+});
+const answerStats = object({
+  promptTokens: optional(isNumber), cachedTokens: optional(isNumber), generatedTokens: optional(isNumber),
+  tokensPerSecond: optional(isNumber), firstTokenMs: optional(isNumber),
+});
+
+const hostSchemas: Record<HostMessage['type'], Record<string, Check>> = {
+  conversation: { turns: arrayOf(turnView), modelLabel: isString },
+  turnAdded: { turn: turnView },
+  answerDelta: { turnId: isString, text: isString },
+  answerEnded: {
+    turnId: isString, status: oneOf('done', 'stopped', 'error'), error: optional(isString),
+    actions: optional(arrayOf(oneOf(...errorActions))), stats: optional(answerStats),
+  },
+  engineStatus: { status: oneOf('idle', 'loading', 'generating', 'error'), detail: optional(isString) },
+  busy: { busy: isBoolean },
+};
+
+export type ParseResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly reason: string };
+
+function parseWith<T>(schemas: Record<string, Record<string, Check>>, value: unknown): ParseResult<T> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not an object' };
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(schemas, type)) {
+    return { ok: false, reason: `unknown message type ${JSON.stringify(type)}` };
+  }
+  const fields = schemas[type];
+  for (const [key, check] of Object.entries(fields)) {
+    if (!check((value as Record<string, unknown>)[key])) return { ok: false, reason: `"${type}" has an invalid "${key}"` };
+  }
+  const extra = Object.keys(value).filter((key) => key !== 'type' && !(key in fields));
+  if (extra.length > 0) return { ok: false, reason: `"${type}" has unexpected fields: ${extra.join(', ')}` };
+  return { ok: true, message: value as T };
+}
+
+export function parseWebviewMessage(value: unknown): ParseResult<WebviewMessage> {
+  return parseWith<WebviewMessage>(webviewSchemas, value);
+}
+
+export function parseHostMessage(value: unknown): ParseResult<HostMessage> {
+  return parseWith<HostMessage>(hostSchemas, value);
+}
