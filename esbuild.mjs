@@ -22,6 +22,11 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', /* keeps main.ts's #! line */ },
+  // The chat panel's webview: browser code, loaded by the panel's HTML under a strict CSP.
+  {
+    entryPoints: ['src/webview/main.ts'], outfile: 'media/chat.js', bundle: true, platform: 'browser',
+    format: 'iife', target: 'es2020', minify: production, sourcemap: false, logLevel: 'info',
+  },
 ];
 
 if (watch) {

@@ -14,6 +14,7 @@ export type GlimpseErrorCode =
   | 'mmproj-no-vision'
   | 'pair-mismatch'
   | 'model-no-vision'
+  | 'model-not-configured'
   // images
   | 'image-missing'
   | 'image-too-large-file'

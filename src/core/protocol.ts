@@ -28,6 +28,9 @@ export interface TurnView {
   /** assistant turns: still streaming, stopped by the user, or ended by an error. */
   readonly status?: 'streaming' | 'done' | 'stopped' | 'error';
   readonly error?: string;
+  /** What the user can do about the error (kept so a reloaded panel still offers it). */
+  readonly actions?: readonly ErrorAction[];
+  readonly stats?: AnswerStats;
 }
 
 export interface AnswerStats {
@@ -86,14 +89,16 @@ const imageView = object({
   label: isString, thumbnail: (v) => typeof v === 'string' && v.startsWith('data:image/'),
   width: isNumber, height: isNumber, originalWidth: isNumber, originalHeight: isNumber,
 });
-const turnView = object({
-  id: isString, role: oneOf('user', 'assistant'), text: isString, images: optional(arrayOf(imageView)),
-  status: optional(oneOf('streaming', 'done', 'stopped', 'error')), error: optional(isString),
-});
 const answerStats = object({
   promptTokens: optional(isNumber), cachedTokens: optional(isNumber), generatedTokens: optional(isNumber),
   tokensPerSecond: optional(isNumber), firstTokenMs: optional(isNumber),
 });
+const turnView = object({
+  id: isString, role: oneOf('user', 'assistant'), text: isString, images: optional(arrayOf(imageView)),
+  status: optional(oneOf('streaming', 'done', 'stopped', 'error')), error: optional(isString),
+  actions: optional(arrayOf(oneOf(...errorActions))), stats: optional(answerStats),
+});
+
 
 const hostSchemas: Record<HostMessage['type'], Record<string, Check>> = {
   conversation: { turns: arrayOf(turnView), modelLabel: isString },

@@ -40,6 +40,11 @@ export interface EngineLogger {
   server(line: string): void;
 }
 
+/** Steps of a start, for progress reporting. */
+export type StartPhase =
+  | { readonly phase: 'checking' }
+  | { readonly phase: 'loading'; readonly modelName: string; readonly bytes: number };
+
 export interface ServerExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -76,11 +81,14 @@ export class LlamaServer implements Disposable {
   private pairCheck: Promise<ModelPairInfo> | undefined;
   private readonly stateEmitter = new Emitter<EngineState>();
   private readonly exitEmitter = new Emitter<ServerExit>();
+  private readonly startPhaseEmitter = new Emitter<StartPhase>();
 
   /** Fires on every state change. */
   readonly onDidChangeState = this.stateEmitter.event;
   /** Fires when the process ends, expected (dispose, restart) or not (crash). */
   readonly onDidExit = this.exitEmitter.event;
+  /** Fires as a start moves from checking the files to loading the model. */
+  readonly onDidStartPhase = this.startPhaseEmitter.event;
   lastExit: ServerExit | undefined;
 
   constructor(
@@ -160,15 +168,18 @@ export class LlamaServer implements Disposable {
     await this.stop();
     this.stateEmitter.dispose();
     this.exitEmitter.dispose();
+    this.startPhaseEmitter.dispose();
   }
 
   private async spawnAndWait(signal?: AbortSignal): Promise<RunningServer> {
     const started = Date.now();
     this.setState('starting');
+    this.startPhaseEmitter.fire({ phase: 'checking' });
     try {
       // Both only read files; the pair check refuses a bad pair before anything is spawned.
       const [binary, pair] = await Promise.all([locateServer(this.config.serverPath), this.pairInfo()]);
       throwIfAborted(signal);
+      this.startPhaseEmitter.fire({ phase: 'loading', modelName: pair.modelName, bytes: pair.modelFileSize + (pair.vision ? pair.vision.fileSize : 0) });
       // A port can be taken between probing and binding: try a second one before giving up.
       for (let attempt = 1; ; attempt++) {
         try {

@@ -1,0 +1,103 @@
+// One conversation about images: what the model is sent (ChatTurns, the image prefix kept
+// byte-identical across follow-ups so the server's prompt cache can reuse it) and what the panel
+// shows (TurnViews). Knows nothing of VS Code or of the engine; the controller drives it.
+
+import { randomUUID } from 'node:crypto';
+import type { PreparedImage } from '../images/prepare';
+import type { AnswerStats, ErrorAction, ImageView, TurnView } from '../protocol';
+import { explainImageTurns, type ImageKind } from './prompts';
+import type { ChatTurn } from './turn';
+
+export interface PendingAnswer {
+  readonly turnId: string;
+  /** The turns to send for this answer. */
+  readonly request: readonly ChatTurn[];
+}
+
+export class Conversation {
+  private readonly sent: ChatTurn[] = [];
+  private readonly views: TurnView[] = [];
+  private pending: { turnId: string; text: string } | undefined;
+
+  get turns(): readonly TurnView[] {
+    return this.views.map((view) => (this.pending?.turnId === view.id ? { ...view, text: this.pending.text } : view));
+  }
+
+  get isAnswering(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** The first question, about the given images; returns the user turn's view and the pending answer. */
+  begin(images: readonly PreparedImage[], thumbnails: readonly string[], question?: string, kind?: ImageKind): { user: TurnView; answer: TurnView; pending: PendingAnswer } {
+    if (this.sent.length > 0) throw new Error('This conversation has already begun.');
+    const turns = explainImageTurns({ images, question, kind });
+    this.sent.push(...turns);
+    const imageViews: ImageView[] = images.map((image, index) => ({
+      label: image.label,
+      thumbnail: thumbnails[index],
+      width: image.width,
+      height: image.height,
+      originalWidth: image.originalWidth,
+      originalHeight: image.originalHeight,
+    }));
+    const user: TurnView = { id: randomUUID(), role: 'user', text: question?.trim() || defaultQuestion(images.length), images: imageViews };
+    this.views.push(user);
+    return { user, ...this.openAnswer() };
+  }
+
+  /** A follow-up question: appends to the sent turns without touching the earlier ones. */
+  followUp(question: string): { user: TurnView; answer: TurnView; pending: PendingAnswer } {
+    if (this.pending) throw new Error('An answer is still streaming.');
+    const text = question.trim();
+    if (this.sent.length === 0) this.sent.push({ role: 'system', text: 'You are Glimpse, an assistant for software developers inside a code editor. Answer in Markdown.' });
+    this.sent.push({ role: 'user', text });
+    const user: TurnView = { id: randomUUID(), role: 'user', text };
+    this.views.push(user);
+    return { user, ...this.openAnswer() };
+  }
+
+  /** Asks the last question again (after an error or a stop): the failed answer is replaced. */
+  retry(): { answer: TurnView; pending: PendingAnswer } | undefined {
+    if (this.pending) return undefined;
+    const last = this.views.at(-1);
+    if (last?.role !== 'assistant') return undefined;
+    this.views.pop();
+    if (this.sent.at(-1)?.role === 'assistant') this.sent.pop();
+    return this.openAnswer();
+  }
+
+  appendAnswer(text: string): void {
+    if (this.pending) this.pending.text += text;
+  }
+
+  /**
+   * Ends the streaming answer. A completed answer joins the sent turns (for follow-ups); a stopped
+   * or failed one is kept in the view (marked) with the text it had, but a follow-up then sends
+   * the partial text too, so the model sees what the user saw.
+   */
+  endAnswer(status: 'done' | 'stopped' | 'error', details: { error?: string; actions?: readonly ErrorAction[]; stats?: AnswerStats } = {}): TurnView | undefined {
+    const pending = this.pending;
+    if (!pending) return undefined;
+    this.pending = undefined;
+    const index = this.views.findIndex((view) => view.id === pending.turnId);
+    const ended: TurnView = { ...this.views[index], text: pending.text, status, ...definedOnly(details) };
+    this.views[index] = ended;
+    if (pending.text.length > 0 || status === 'done') this.sent.push({ role: 'assistant', text: pending.text });
+    return ended;
+  }
+
+  private openAnswer(): { answer: TurnView; pending: PendingAnswer } {
+    const answer: TurnView = { id: randomUUID(), role: 'assistant', text: '', status: 'streaming' };
+    this.views.push(answer);
+    this.pending = { turnId: answer.id, text: '' };
+    return { answer, pending: { turnId: answer.id, request: [...this.sent] } };
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function defaultQuestion(imageCount: number): string {
+  return imageCount === 1 ? 'Explain this image.' : `Explain these ${imageCount} images.`;
+}

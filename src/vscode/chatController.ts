@@ -1,0 +1,268 @@
+// Drives the chat panel: Explain Image (a new conversation about one or more images), follow-up
+// questions, Stop and Retry. Prepares images through the core, streams answers from the engine
+// into the panel, and turns every failure into a message with actions, never a lost conversation.
+
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { Conversation, type PendingAnswer } from '../core/chat/conversation';
+import type { LlamaServer } from '../core/engine/llamaServer';
+import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
+import { prepareImage } from '../core/images/prepare';
+import { thumbnailDataUri } from '../core/images/thumbnail';
+import { imageBudgetFor } from '../core/models/imageBudget';
+import type { AnswerStats, ErrorAction, HostMessage, TurnView, WebviewMessage } from '../core/protocol';
+import { readConfig } from './config';
+import { ChatPanel } from './chatPanel';
+import type { EngineHost } from './engineHost';
+import type { Log } from './log';
+
+/** What a command resolves with: used by tests and by callers that chain on the answer. */
+export interface AnswerOutcome {
+  readonly status: 'done' | 'stopped' | 'error';
+  readonly text: string;
+  readonly error?: string;
+  readonly errorCode?: GlimpseErrorCode;
+  readonly stats?: AnswerStats;
+}
+
+const settingsErrors: readonly GlimpseErrorCode[] = [
+  'model-not-configured', 'file-missing', 'file-empty', 'file-not-gguf', 'file-truncated', 'file-unreadable',
+  'model-not-text', 'mmproj-not-clip', 'mmproj-no-vision', 'pair-mismatch', 'model-no-vision', 'engine-not-found', 'engine-unusable',
+];
+
+export function actionsFor(code: GlimpseErrorCode): ErrorAction[] {
+  if (settingsErrors.includes(code)) return ['openSettings', 'showLog'];
+  if (code.startsWith('image-') || code === 'cancelled' || code === 'invalid-argument') return [];
+  return ['retry', 'showLog'];
+}
+
+export class ChatController implements vscode.Disposable {
+  private panel: ChatPanel | undefined;
+  private conversation = new Conversation();
+  private current: AbortController | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly postEmitter = new vscode.EventEmitter<HostMessage>();
+
+  /** Every message sent to the panel (observability for tests and the log). */
+  readonly onDidPost = this.postEmitter.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly engine: EngineHost,
+    private readonly log: Log,
+  ) {
+    this.disposables.push(engine.onDidChangeStatus((event) => {
+      this.post({ type: 'engineStatus', status: event.status, detail: event.detail });
+    }));
+  }
+
+  get isAnswering(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** The conversation as the panel shows it (for tests and restore). */
+  get turns(): readonly TurnView[] {
+    return this.conversation.turns;
+  }
+
+  openPanel(): ChatPanel {
+    if (this.panel) {
+      this.panel.reveal();
+      return this.panel;
+    }
+    const panel = new ChatPanel(this.extensionUri, this.log);
+    this.panel = panel;
+    panel.onDidReceiveMessage((message) => this.onMessage(message));
+    panel.onDidDispose(() => {
+      if (this.panel === panel) this.panel = undefined;
+      this.stop();
+    });
+    return panel;
+  }
+
+  /** Explain Image: prepares the images first, so a bad image leaves the current conversation alone. */
+  async explain(files: readonly vscode.Uri[], question?: string): Promise<AnswerOutcome> {
+    this.stop();
+    const controller = new AbortController();
+    this.current = controller;
+    let server: LlamaServer;
+    try {
+      server = await this.engine.acquire();
+      const pair = await server.pairInfo();
+      if (!pair.vision) {
+        throw new GlimpseError('model-no-vision', `The model ${pair.modelName} has no projector (mmproj), so it cannot see images. Set "glimpse.mmprojPath" to the projector published with this model.`);
+      }
+      const budget = imageBudgetFor(pair);
+      const limits = { maxFileBytes: 50 * 2 ** 20 };
+      const images = await Promise.all(files.map((file) => prepareImage({ path: file.fsPath }, budget, limits, controller.signal)));
+      const thumbnails = await Promise.all(images.map((image) => thumbnailDataUri(image)));
+      for (const image of images) {
+        this.log.info(`[chat] ${image.label}: ${image.originalWidth}×${image.originalHeight} sent as ${image.width}×${image.height} ${image.mimeType}`);
+      }
+      this.conversation = new Conversation();
+      const { pending } = this.conversation.begin(images, thumbnails, question);
+      this.openPanel();
+      this.sendSnapshot();
+      return await this.answer(server, pending, controller);
+    } catch (error) {
+      if (this.current === controller) this.current = undefined;
+      this.post({ type: 'busy', busy: false });
+      const failure = asGlimpseError(error);
+      if (failure.code === 'cancelled') return { status: 'stopped', text: '' };
+      this.reportOutsideAnswer(failure, files);
+      return { status: 'error', text: '', error: failure.message, errorCode: failure.code };
+    }
+  }
+
+  /** A question typed in the panel: a follow-up in the current conversation. */
+  async ask(text: string): Promise<AnswerOutcome> {
+    if (this.current || this.conversation.isAnswering) return { status: 'error', text: '', error: 'An answer is still streaming.' };
+    const controller = new AbortController();
+    this.current = controller;
+    let pending: PendingAnswer;
+    let server: LlamaServer;
+    try {
+      server = await this.engine.acquire();
+    } catch (error) {
+      this.current = undefined;
+      const failure = asGlimpseError(error);
+      this.reportOutsideAnswer(failure, []);
+      return { status: 'error', text: '', error: failure.message, errorCode: failure.code };
+    }
+    const { user, answer, pending: next } = this.conversation.followUp(text);
+    pending = next;
+    this.post({ type: 'turnAdded', turn: user });
+    this.post({ type: 'turnAdded', turn: answer });
+    return this.answer(server, pending, controller);
+  }
+
+  async retry(): Promise<AnswerOutcome | undefined> {
+    if (this.current) return undefined;
+    const again = this.conversation.retry();
+    if (!again) return undefined;
+    const controller = new AbortController();
+    this.current = controller;
+    try {
+      const server = await this.engine.acquire();
+      this.sendSnapshot();
+      return await this.answer(server, again.pending, controller);
+    } catch (error) {
+      this.current = undefined;
+      const failure = asGlimpseError(error);
+      const actions = actionsFor(failure.code);
+      const ended = this.conversation.endAnswer('error', { error: failure.message, actions });
+      if (ended) this.post({ type: 'answerEnded', turnId: ended.id, status: 'error', error: failure.message, actions });
+      return { status: 'error', text: '', error: failure.message, errorCode: failure.code };
+    }
+  }
+
+  stop(): void {
+    this.current?.abort();
+  }
+
+  private async answer(server: LlamaServer, pending: PendingAnswer, controller: AbortController): Promise<AnswerOutcome> {
+    const config = readConfig();
+    const started = Date.now();
+    let firstTokenMs: number | undefined;
+    let stats: AnswerStats | undefined;
+    let text = '';
+    this.post({ type: 'busy', busy: true });
+    try {
+      await this.engine.ensureStarted(controller.signal);
+      if (controller.signal.aborted) throw new GlimpseError('cancelled', 'Stopped.');
+      for await (const event of server.chat(pending.request, { maxTokens: config.maxTokens, temperature: config.temperature, cachePrompt: true }, controller.signal)) {
+        if (event.type === 'delta') {
+          firstTokenMs ??= Date.now() - started;
+          text += event.text;
+          this.conversation.appendAnswer(event.text);
+          this.post({ type: 'answerDelta', turnId: pending.turnId, text: event.text });
+        } else {
+          stats = {
+            promptTokens: event.usage?.promptTokens,
+            cachedTokens: event.timings?.cachedTokens ?? event.usage?.cachedTokens,
+            generatedTokens: event.usage?.completionTokens,
+            tokensPerSecond: event.timings?.predictedPerSecond,
+            firstTokenMs,
+          };
+        }
+      }
+      this.conversation.endAnswer('done', { stats: clean(stats) });
+      this.post({ type: 'answerEnded', turnId: pending.turnId, status: 'done', stats: clean(stats) });
+      return { status: 'done', text, stats };
+    } catch (error) {
+      const failure = asGlimpseError(error);
+      if (failure.code === 'cancelled') {
+        this.conversation.endAnswer('stopped');
+        this.post({ type: 'answerEnded', turnId: pending.turnId, status: 'stopped' });
+        return { status: 'stopped', text };
+      }
+      this.log.error(`[chat] ${failure.message}${failure.detail ? `\n${failure.detail}` : ''}`);
+      const actions = actionsFor(failure.code);
+      this.conversation.endAnswer('error', { error: failure.message, actions });
+      this.post({ type: 'answerEnded', turnId: pending.turnId, status: 'error', error: failure.message, actions });
+      return { status: 'error', text, error: failure.message, errorCode: failure.code };
+    } finally {
+      if (this.current === controller) this.current = undefined;
+      this.post({ type: 'busy', busy: false });
+    }
+  }
+
+  private onMessage(message: WebviewMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.sendSnapshot();
+        break;
+      case 'ask':
+        if (message.text.trim()) void this.ask(message.text);
+        break;
+      case 'stop':
+        this.stop();
+        break;
+      case 'action':
+        void this.runAction(message.action);
+        break;
+      default:
+        break;
+    }
+  }
+
+  async runAction(action: ErrorAction): Promise<void> {
+    if (action === 'openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', 'glimpse.');
+    else if (action === 'showLog') this.log.show(true);
+    else await this.retry();
+  }
+
+  private post(message: HostMessage): void {
+    this.panel?.post(message);
+    this.postEmitter.fire(message);
+  }
+
+  private sendSnapshot(): void {
+    this.post({ type: 'conversation', turns: this.conversation.turns, modelLabel: this.engine.modelLabel });
+    this.post({ type: 'busy', busy: this.current !== undefined });
+  }
+
+  /** A failure before any answer exists (no model, bad image): a notification with actions. */
+  private reportOutsideAnswer(failure: GlimpseError, files: readonly vscode.Uri[]): void {
+    const about = files.length === 1 ? ` (${path.basename(files[0].fsPath)})` : '';
+    this.log.error(`[chat] ${failure.message}${about}${failure.detail ? `\n${failure.detail}` : ''}`);
+    const labels: Record<ErrorAction, string> = { openSettings: 'Open Settings', showLog: 'Show Log', retry: 'Retry' };
+    const actions = actionsFor(failure.code).filter((a) => a !== 'retry');
+    void vscode.window.showErrorMessage(failure.message, ...actions.map((a) => labels[a])).then((picked) => {
+      const action = actions.find((a) => labels[a] === picked);
+      if (action) void this.runAction(action);
+    });
+  }
+
+  dispose(): void {
+    this.stop();
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.postEmitter.dispose();
+  }
+}
+
+function clean(stats: AnswerStats | undefined): AnswerStats | undefined {
+  if (!stats) return undefined;
+  return Object.fromEntries(Object.entries(stats).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))) as AnswerStats;
+}

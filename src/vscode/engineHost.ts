@@ -1,0 +1,170 @@
+// The engine as the extension sees it: one llama-server for the configured model pair, started on
+// first use behind a cancellable progress notification, reflected in the status bar, restarted
+// when a setting it depends on changes, and stopped when the extension deactivates.
+
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { EnginePool } from '../core/engine/enginePool';
+import type { EngineState, LlamaServer, RunningServer } from '../core/engine/llamaServer';
+import { GlimpseError } from '../core/errors';
+import type { EngineStatus } from '../core/protocol';
+import { affectsEngine, engineConfig, readConfig } from './config';
+import { engineLogger, type Log } from './log';
+import type { StatusBar } from './statusBar';
+
+const statusOf: Record<EngineState, EngineStatus> = {
+  stopped: 'idle',
+  starting: 'loading',
+  ready: 'idle',
+  generating: 'generating',
+  error: 'error',
+};
+
+export interface EngineStatusEvent {
+  readonly status: EngineStatus;
+  readonly modelLabel: string;
+  readonly detail?: string;
+}
+
+export class EngineHost implements vscode.Disposable {
+  private readonly pool: EnginePool;
+  private server: LlamaServer | undefined;
+  private serverSubscriptions: Array<{ dispose(): void }> = [];
+  private modelLabelValue: string | undefined;
+  private readonly statusEmitter = new vscode.EventEmitter<EngineStatusEvent>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  readonly onDidChangeStatus = this.statusEmitter.event;
+
+  constructor(private readonly log: Log, private readonly statusBar: StatusBar) {
+    this.pool = new EnginePool(engineLogger(log));
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsEngine(event)) void this.restart('settings changed');
+    }));
+  }
+
+  /** "model name" for the panel and the status bar; marks synthetic test models as such. */
+  get modelLabel(): string {
+    return this.modelLabelValue ?? labelFromPath(readConfig().modelPath);
+  }
+
+  /** The server for the configured pair, started (with progress) if it is not running. */
+  async ensureStarted(signal?: AbortSignal): Promise<{ server: LlamaServer; running: RunningServer }> {
+    const server = await this.acquire();
+    if (server.current) return { server, running: server.current };
+    const running = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Glimpse', cancellable: true },
+      async (progress, progressToken) => {
+        const controller = new AbortController();
+        const cancel = () => controller.abort();
+        if (signal?.aborted) cancel();
+        signal?.addEventListener('abort', cancel, { once: true });
+        const subscriptions = [
+          progressToken.onCancellationRequested(cancel),
+          { dispose: () => signal?.removeEventListener('abort', cancel) },
+          server.onDidStartPhase((phase) => {
+            if (phase.phase === 'checking') progress.report({ message: 'Starting llama.cpp…' });
+            else progress.report({ message: `Loading ${phase.modelName} (${formatBytes(phase.bytes)})…` });
+          }),
+        ];
+        progress.report({ message: 'Starting llama.cpp…' });
+        try {
+          return await server.start(controller.signal);
+        } finally {
+          for (const s of subscriptions) s.dispose();
+        }
+      },
+    );
+    return { server, running };
+  }
+
+  /** The server object for the configured pair (not started). Throws when no model is set. */
+  async acquire(): Promise<LlamaServer> {
+    const config = engineConfig(readConfig());
+    if (!config) {
+      throw new GlimpseError(
+        'model-not-configured',
+        'Glimpse needs a vision model: set "glimpse.modelPath" to a GGUF language model and "glimpse.mmprojPath" to the projector (mmproj) published with it. ' +
+          'Small ones to start with: SmolVLM-500M-Instruct or Qwen2-VL-2B-Instruct in GGUF form.',
+      );
+    }
+    const server = await this.pool.acquire(config);
+    if (server !== this.server) this.attach(server);
+    return server;
+  }
+
+  /** Stops the running engine; it starts again on next use (or now, if it was running). */
+  async restart(reason: string): Promise<void> {
+    const wasRunning = Boolean(this.server?.current);
+    this.log.info(`[engine] restarting: ${reason}`);
+    this.detach();
+    await this.pool.dispose();
+    this.modelLabelValue = undefined;
+    this.fire('idle');
+    if (wasRunning) {
+      try {
+        await this.ensureStarted();
+      } catch (error) {
+        this.log.error(`[engine] could not restart: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  private attach(server: LlamaServer): void {
+    this.detach();
+    this.server = server;
+    this.serverSubscriptions = [
+      server.onDidChangeState((state) => {
+        const detail = state === 'error' && server.lastExit ? `llama-server stopped (${server.lastExit.signal ?? `exit code ${server.lastExit.code}`})` : undefined;
+        this.fire(statusOf[state], detail);
+      }),
+      server.onDidStartPhase((phase) => {
+        if (phase.phase === 'loading') {
+          this.modelLabelValue = /synthetic/i.test(phase.modelName)
+            ? `${phase.modelName} (synthetic demo model: random weights, gibberish answers)`
+            : phase.modelName;
+          this.fire('loading');
+        }
+      }),
+      server.onDidExit((exit) => {
+        if (!exit.expected) {
+          this.log.error(`[engine] llama-server stopped unexpectedly (${exit.signal ?? `exit code ${exit.code}`}). Its last lines:\n${exit.lastLines.join('\n')}`);
+        }
+      }),
+    ];
+  }
+
+  private detach(): void {
+    for (const s of this.serverSubscriptions) s.dispose();
+    this.serverSubscriptions = [];
+    this.server = undefined;
+  }
+
+  private fire(status: EngineStatus, detail?: string): void {
+    this.statusBar.update(status, this.modelLabel, detail);
+    this.statusEmitter.fire({ status, modelLabel: this.modelLabel, detail });
+  }
+
+  dispose(): void {
+    this.detach();
+    void this.pool.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.statusEmitter.dispose();
+  }
+
+  /** Awaitable shutdown for deactivate(): the child process is gone when it resolves. */
+  async shutdown(): Promise<void> {
+    this.detach();
+    await this.pool.dispose();
+  }
+}
+
+function labelFromPath(modelPath: string | undefined): string {
+  return modelPath ? path.basename(modelPath).replace(/\.gguf$/i, '') : 'no model';
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GB`;
+  if (bytes >= 2 ** 20) return `${Math.round(bytes / 2 ** 20)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}

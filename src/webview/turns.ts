@@ -1,0 +1,134 @@
+// The elements for one turn of the conversation: a user turn (image thumbnails and the question,
+// as text) and an assistant turn (markdown that grows as deltas arrive, then an end badge, the
+// error with its actions, and the answer's stats).
+
+import type { AnswerStats, ErrorAction, ImageView, TurnView } from '../core/protocol';
+import { createElement } from './dom';
+
+const actionLabels: Record<ErrorAction, string> = {
+  openSettings: 'Open Settings',
+  showLog: 'Show Log',
+  retry: 'Retry',
+};
+
+/** "1024×768 sent (from 4032×3024)" when the model got a smaller image than the file; else undefined. */
+export function downscaleCaption(image: ImageView): string | undefined {
+  if (image.width === image.originalWidth && image.height === image.originalHeight) return undefined;
+  return `${image.width}×${image.height} sent (from ${image.originalWidth}×${image.originalHeight})`;
+}
+
+/** "212 tokens · 18.4 tok/s · first token 950 ms"; empty when nothing is known. */
+export function formatStats(stats: AnswerStats): string {
+  const parts: string[] = [];
+  if (stats.generatedTokens !== undefined) parts.push(`${stats.generatedTokens} tokens`);
+  if (stats.tokensPerSecond !== undefined) parts.push(`${stats.tokensPerSecond.toFixed(1)} tok/s`);
+  if (stats.firstTokenMs !== undefined) parts.push(`first token ${Math.round(stats.firstTokenMs)} ms`);
+  if (stats.promptTokens !== undefined) {
+    const cached = stats.cachedTokens ? `, ${stats.cachedTokens} cached` : '';
+    parts.push(`prompt ${stats.promptTokens} tokens${cached}`);
+  }
+  return parts.join(' · ');
+}
+
+function thumbnail(document: Document, image: ImageView): HTMLElement {
+  const figure = createElement(document, 'figure', { className: 'thumbnail' });
+  // The protocol only lets data:image/ URIs through; checked again here because this is the one
+  // place the panel sets a src, and the CSP (img-src data:) is the last line, not the only one.
+  if (image.thumbnail.startsWith('data:image/')) {
+    figure.append(createElement(document, 'img', { attributes: { src: image.thumbnail, alt: image.label, title: image.label } }));
+  } else {
+    figure.append(createElement(document, 'span', { className: 'thumbnail-missing', text: image.label }));
+  }
+  const caption = downscaleCaption(image);
+  if (caption) figure.append(createElement(document, 'figcaption', { text: caption }));
+  return figure;
+}
+
+export function createUserTurn(document: Document, turn: TurnView): HTMLElement {
+  const element = createElement(document, 'article', { className: 'turn turn-user', attributes: { 'aria-label': 'You' } });
+  element.dataset.turnId = turn.id;
+  if (turn.images && turn.images.length > 0) {
+    element.append(createElement(document, 'div', { className: 'thumbnails' }, turn.images.map((image) => thumbnail(document, image))));
+  }
+  if (turn.text) element.append(createElement(document, 'p', { className: 'question', text: turn.text }));
+  return element;
+}
+
+export interface AssistantEnd {
+  readonly status: 'done' | 'stopped' | 'error';
+  readonly error?: string;
+  readonly actions?: readonly ErrorAction[];
+  readonly stats?: AnswerStats;
+}
+
+/** An assistant turn: `append` collects text, `render` (at most once a frame) draws it. */
+export class AssistantTurn {
+  readonly element: HTMLElement;
+  private readonly answer: HTMLElement;
+  private readonly footer: HTMLElement;
+  private text: string;
+  private renderedText: string | undefined;
+
+  constructor(
+    private readonly document: Document,
+    turn: TurnView,
+    private readonly renderMarkdown: (markdown: string) => string,
+    private readonly onAction: (action: ErrorAction) => void,
+  ) {
+    this.text = turn.text;
+    this.answer = createElement(document, 'div', { className: 'answer markdown' });
+    this.footer = createElement(document, 'div', { className: 'turn-footer' });
+    this.element = createElement(document, 'article', { className: 'turn turn-assistant', attributes: { 'aria-label': 'Answer' } }, [this.answer, this.footer]);
+    this.element.dataset.turnId = turn.id;
+    if (turn.status === undefined || turn.status === 'streaming') {
+      this.setStreaming(true);
+      this.render();
+    } else {
+      this.end({ status: turn.status, error: turn.error, actions: turn.actions, stats: turn.stats });
+    }
+  }
+
+  get streaming(): boolean {
+    return this.element.classList.contains('streaming');
+  }
+
+  append(delta: string): void {
+    this.text += delta;
+  }
+
+  /** Draws the markdown if the text changed since the last draw. */
+  render(): void {
+    if (this.renderedText === this.text) return;
+    this.answer.innerHTML = this.renderMarkdown(this.text);
+    this.renderedText = this.text;
+  }
+
+  end(end: AssistantEnd): void {
+    this.setStreaming(false);
+    this.render();
+    this.footer.replaceChildren();
+    if (end.status === 'stopped') {
+      this.footer.append(createElement(this.document, 'span', { className: 'badge badge-stopped', text: 'Stopped' }));
+    } else if (end.status === 'error') {
+      this.element.classList.add('failed');
+      this.footer.append(createElement(this.document, 'span', { className: 'badge badge-error', text: 'Error' }));
+      if (end.error) this.footer.append(createElement(this.document, 'p', { className: 'turn-error', text: end.error }));
+    }
+    if (end.actions && end.actions.length > 0) {
+      const buttons = end.actions.map((action) => {
+        const button = createElement(this.document, 'button', { className: 'action-button', text: actionLabels[action], attributes: { type: 'button' } });
+        button.addEventListener('click', () => this.onAction(action));
+        return button;
+      });
+      this.footer.append(createElement(this.document, 'div', { className: 'turn-actions' }, buttons));
+    }
+    const stats = end.stats ? formatStats(end.stats) : '';
+    if (stats) this.footer.append(createElement(this.document, 'p', { className: 'turn-stats', text: stats }));
+  }
+
+  private setStreaming(streaming: boolean): void {
+    this.element.classList.toggle('streaming', streaming);
+    // Screen readers wait for the finished answer instead of reading every re-render.
+    this.element.setAttribute('aria-busy', String(streaming));
+  }
+}
