@@ -22,6 +22,8 @@ export const fastLoadSettings = {
   'workbench.enableExperiments': false,
   'git.enabled': false,
   'workbench.tips.enabled': false,
+  // Keeps the (empty) secondary side bar closed, so screenshots show the editor area.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 const listenTimeoutMs = 60_000;

@@ -3,6 +3,7 @@
 // JPEG by the rule in `chooseOutputMimeType`.
 
 import sharp from 'sharp';
+import { decodeBmp } from './bmp';
 import type { ImageSize } from './budget';
 import { imageCorruptError, imageOverDecoderLimitError } from './imageErrors';
 import type { SourceImage } from './inspect';
@@ -23,7 +24,7 @@ export const MAX_PNG_OUTPUT_PIXELS = 4_000_000;
 export const PNG_COMPRESSION_LEVEL = 2;
 
 /**
- * The rule: a lossless source (PNG, GIF, TIFF, SVG, lossless WebP) is sent as PNG, so the text in
+ * The rule: a lossless source (PNG, GIF, BMP, TIFF, SVG, lossless WebP) is sent as PNG, so the text in
  * screenshots and diagrams reaches the model without JPEG ringing around glyphs, unless the image
  * sent is larger than MAX_PNG_OUTPUT_PIXELS, where PNG of photographic content gets very large;
  * with the usual budgets (long side ≤ 1344, under 2 MP) that never happens. Everything else
@@ -53,18 +54,12 @@ export interface RenderedImage {
 }
 
 export async function renderForModel(request: RenderRequest): Promise<RenderedImage> {
-  const { bytes, label, source, size } = request;
+  const { label, source, size } = request;
   const mimeType = chooseOutputMimeType(source, size);
 
-  let pipeline = sharp(bytes, {
-    autoOrient: true,
-    // 'error' still refuses truncated data but tolerates the harmless warnings many camera JPEGs
-    // raise (sharp's default, 'warning', would refuse those).
-    failOn: 'error',
-    limitInputPixels: request.maxInputPixels,
-    ...(request.density === undefined ? {} : { density: request.density }),
-  });
-  if (source.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
+  const opened = openSource(request);
+  let pipeline = opened.pipeline;
+  if (opened.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
   pipeline = pipeline.resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' });
   pipeline =
     mimeType === 'image/png'
@@ -79,4 +74,27 @@ export async function renderForModel(request: RenderRequest): Promise<RenderedIm
     if (/exceeds pixel limit/i.test(message)) throw imageOverDecoderLimitError(label, request.maxInputPixels, error);
     throw imageCorruptError(label, source.displayName, error);
   }
+}
+
+/**
+ * A sharp pipeline over the source. BMP, which sharp cannot read, is decoded here (bmp.ts) and
+ * handed over as raw pixels; its alpha is known only then (an unused alpha channel is dropped).
+ */
+function openSource(request: RenderRequest): { pipeline: sharp.Sharp; hasAlpha: boolean } {
+  if (request.source.format === 'bmp') {
+    const { width, height, channels, data } = decodeBmp(request.bytes, request.label, request.maxInputPixels);
+    return {
+      pipeline: sharp(data, { raw: { width, height, channels }, limitInputPixels: request.maxInputPixels }),
+      hasAlpha: channels === 4,
+    };
+  }
+  const pipeline = sharp(request.bytes, {
+    autoOrient: true,
+    // 'error' still refuses truncated data but tolerates the harmless warnings many camera JPEGs
+    // raise (sharp's default, 'warning', would refuse those).
+    failOn: 'error',
+    limitInputPixels: request.maxInputPixels,
+    ...(request.density === undefined ? {} : { density: request.density }),
+  });
+  return { pipeline, hasAlpha: request.source.hasAlpha };
 }

@@ -1,12 +1,13 @@
 // Which image formats Glimpse reads, how to name the common ones it cannot read, and whether a
 // source stores its pixels losslessly (which decides PNG or JPEG for what the model is sent).
 //
-// The list is what the prebuilt libvips inside sharp 0.34.5 decodes (checked on linux-x64 with
-// `sharp.format` and by decoding a sample of each in test/unit/images): PNG, JPEG, WebP, GIF,
-// TIFF, AVIF and SVG. Its libheif carries only the AV1 decoder, so HEIC photos (HEVC) do not
-// decode; BMP, ICO, PSD, PDF, JPEG XL and JPEG 2000 have no loader in that build at all.
+// Most of the list is what the prebuilt libvips inside sharp 0.34.5 decodes (checked on linux-x64
+// with `sharp.format` and by decoding a sample of each in test/unit/images): PNG, JPEG, WebP, GIF,
+// TIFF, AVIF and SVG. That build has no BMP loader, so BMP is decoded by Glimpse itself (bmp.ts).
+// Its libheif carries only the AV1 decoder, so HEIC photos (HEVC) do not decode; ICO, PSD, PDF,
+// JPEG XL and JPEG 2000 have no loader at all.
 
-export type SupportedSourceFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff' | 'avif' | 'svg';
+export type SupportedSourceFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp' | 'tiff' | 'avif' | 'svg';
 
 export interface SupportedImageFormat {
   /** The name `PreparedImage.sourceFormat` carries (sharp's, except AV1 HEIF is called avif). */
@@ -15,22 +16,25 @@ export interface SupportedImageFormat {
   /** Lower case, without the dot. */
   readonly extensions: readonly string[];
   readonly mimeType: string;
+  /** sharp (libvips) decodes it, or Glimpse's own decoder does (bmp.ts). */
+  readonly decoder: 'sharp' | 'glimpse';
 }
 
 export const SUPPORTED_IMAGE_FORMATS: readonly SupportedImageFormat[] = [
-  { format: 'png', displayName: 'PNG', extensions: ['png'], mimeType: 'image/png' },
-  { format: 'jpeg', displayName: 'JPEG', extensions: ['jpg', 'jpeg', 'jpe', 'jfif'], mimeType: 'image/jpeg' },
-  { format: 'webp', displayName: 'WebP', extensions: ['webp'], mimeType: 'image/webp' },
-  { format: 'gif', displayName: 'GIF', extensions: ['gif'], mimeType: 'image/gif' },
-  { format: 'tiff', displayName: 'TIFF', extensions: ['tif', 'tiff'], mimeType: 'image/tiff' },
-  { format: 'avif', displayName: 'AVIF', extensions: ['avif'], mimeType: 'image/avif' },
-  { format: 'svg', displayName: 'SVG', extensions: ['svg'], mimeType: 'image/svg+xml' },
+  { format: 'png', displayName: 'PNG', extensions: ['png'], mimeType: 'image/png', decoder: 'sharp' },
+  { format: 'jpeg', displayName: 'JPEG', extensions: ['jpg', 'jpeg', 'jpe', 'jfif'], mimeType: 'image/jpeg', decoder: 'sharp' },
+  { format: 'webp', displayName: 'WebP', extensions: ['webp'], mimeType: 'image/webp', decoder: 'sharp' },
+  { format: 'gif', displayName: 'GIF', extensions: ['gif'], mimeType: 'image/gif', decoder: 'sharp' },
+  { format: 'bmp', displayName: 'BMP', extensions: ['bmp'], mimeType: 'image/bmp', decoder: 'glimpse' },
+  { format: 'tiff', displayName: 'TIFF', extensions: ['tif', 'tiff'], mimeType: 'image/tiff', decoder: 'sharp' },
+  { format: 'avif', displayName: 'AVIF', extensions: ['avif'], mimeType: 'image/avif', decoder: 'sharp' },
+  { format: 'svg', displayName: 'SVG', extensions: ['svg'], mimeType: 'image/svg+xml', decoder: 'sharp' },
 ];
 
 /** Every extension Glimpse offers to open (file pickers, explorer context menus, drop targets). */
 export const SUPPORTED_IMAGE_EXTENSIONS: readonly string[] = SUPPORTED_IMAGE_FORMATS.flatMap((f) => f.extensions);
 
-/** "PNG, JPEG, WebP, GIF, TIFF, AVIF and SVG": for error messages. */
+/** "PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF and SVG": for error messages. */
 export const SUPPORTED_FORMATS_SENTENCE = joinWithAnd(SUPPORTED_IMAGE_FORMATS.map((f) => f.displayName));
 
 /** The supported format a file name or extension ("shot.PNG", ".png", "png") points to, if any. */
@@ -51,16 +55,15 @@ export function mimeTypeForFileName(fileName: string): string | undefined {
  */
 export function supportedFormatFromSharp(sharpFormat: string, heifCompression?: string): SupportedSourceFormat | undefined {
   if (sharpFormat === 'heif') return heifCompression === 'av1' ? 'avif' : undefined;
-  return SUPPORTED_IMAGE_FORMATS.find((f) => f.format === sharpFormat)?.format;
+  return SUPPORTED_IMAGE_FORMATS.find((f) => f.decoder === 'sharp' && f.format === sharpFormat)?.format;
 }
 
 /**
  * Names a well-known format this build cannot decode, from the file's first bytes, so the error
- * can say "this is a BMP" instead of "unknown format". Undefined when the bytes are not one of them.
+ * can say "this is a HEIC" instead of "unknown format". Undefined when the bytes are not one of them.
  */
 export function recogniseUnsupportedFormat(bytes: Uint8Array): string | undefined {
   const ascii = (start: number, end: number) => Buffer.from(bytes.subarray(start, end)).toString('latin1');
-  if (bytes.length >= 14 && ascii(0, 2) === 'BM') return 'BMP';
   if (bytes.length >= 12 && ascii(4, 8) === 'ftyp') {
     const majorBrand = ascii(8, 12);
     if (['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx'].includes(majorBrand)) return 'HEIC';

@@ -50,7 +50,7 @@ export function imageOverDecoderLimitError(label: string, limitPixels: number, c
   );
 }
 
-/** Unknown bytes, or a known format this build cannot decode (BMP, HEIC, …): named when recognised. */
+/** Unknown bytes, or a known format this build cannot decode (HEIC, ICO, …): named when recognised. */
 export function imageUnsupportedError(label: string, bytes: Uint8Array, cause?: unknown, formatName?: string): GlimpseError {
   const recognised = formatName ?? recogniseUnsupportedFormat(bytes);
   const headline = recognised
@@ -58,6 +58,17 @@ export function imageUnsupportedError(label: string, bytes: Uint8Array, cause?: 
       'Convert it to PNG or JPEG first.'
     : `${label} is not in an image format Glimpse can read.`;
   return new GlimpseError('image-unsupported', `${headline} Supported formats: ${SUPPORTED_FORMATS_SENTENCE}.`, describeCause(cause));
+}
+
+/**
+ * A format Glimpse reads, stored in a way it does not ("an RLE-compressed BMP (RLE8)"); `whatIsRead`
+ * says which kind it does read ("uncompressed BMPs").
+ */
+export function imageUnsupportedVariantError(label: string, variant: string, whatIsRead: string): GlimpseError {
+  return new GlimpseError(
+    'image-unsupported',
+    `${label} is ${variant}, which Glimpse cannot read (it reads ${whatIsRead}). Convert it to PNG first, in any image editor.`,
+  );
 }
 
 /** A format the decoder recognised whose data it could not decode: truncated or damaged. */

@@ -1,9 +1,10 @@
-// Reads an image's header with sharp (no pixel decoding) and says what it is: format, displayed
-// size after EXIF orientation, alpha, and whether its pixels are stored losslessly. Unknown or
-// undecodable formats become image-unsupported; a recognised format with a broken header becomes
-// image-corrupt.
+// Reads an image's header with sharp (no pixel decoding), or with bmp.ts for BMP, and says what it
+// is: format, displayed size after EXIF orientation, alpha, and whether its pixels are stored
+// losslessly. Unknown or undecodable formats become image-unsupported; a recognised format with a
+// broken header becomes image-corrupt.
 
 import sharp from 'sharp';
+import { isBmp, readBmpHeader } from './bmp';
 import { SUPPORTED_IMAGE_FORMATS, SupportedSourceFormat, isLosslessWebp, recogniseUnsupportedFormat, supportedFormatFromSharp } from './formats';
 import { imageCorruptError, imageEmptyError, imageUnsupportedError } from './imageErrors';
 
@@ -13,13 +14,18 @@ export interface SourceImage {
   /** Displayed size: after EXIF orientation, first frame only; for SVG, the size it declares (at 72 dpi). */
   readonly width: number;
   readonly height: number;
+  /** For BMP: the pixels have an alpha channel, which decoding may still find unused. */
   readonly hasAlpha: boolean;
-  /** PNG, GIF, TIFF, SVG and lossless WebP; JPEG, lossy WebP and AVIF are not. */
+  /** PNG, GIF, BMP, TIFF, SVG and lossless WebP; JPEG, lossy WebP and AVIF are not. */
   readonly lossless: boolean;
 }
 
 export async function inspectImage(bytes: Buffer, label: string): Promise<SourceImage> {
   if (bytes.length === 0) throw imageEmptyError(label);
+  if (isBmp(bytes)) {
+    const header = readBmpHeader(bytes, label);
+    return { format: 'bmp', displayName: 'BMP', width: header.width, height: header.height, hasAlpha: header.mayHaveAlpha, lossless: true };
+  }
 
   let metadata: sharp.Metadata;
   try {
@@ -57,6 +63,7 @@ function isLosslessSource(format: SupportedSourceFormat, bytes: Buffer): boolean
   switch (format) {
     case 'png':
     case 'gif':
+    case 'bmp':
     case 'svg':
     case 'tiff': // JPEG-in-TIFF exists but is rare, and sharp's metadata does not report it
       return true;

@@ -40,7 +40,7 @@ export interface PreparedImage {
   readonly height: number;
   /** True when the image sent is smaller than the source. */
   readonly downscaled: boolean;
-  /** png, jpeg, webp, gif, tiff, avif or svg. */
+  /** png, jpeg, webp, gif, bmp, tiff, avif or svg. */
   readonly sourceFormat: string;
 }
 

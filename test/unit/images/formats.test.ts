@@ -17,26 +17,34 @@ import { chooseOutputMimeType } from '../../../src/core/images/encode';
 import { createAnimatedImage, createBmp, createHeicSignature, createTestImage } from '../../fixtures/images';
 
 describe('supported image formats', () => {
-  it('lists exactly the formats whose loaders this sharp build has for buffers', () => {
+  it('lists as sharp-decoded exactly the formats whose loaders this sharp build has for buffers', () => {
     const loaderFor = (format: string) => (format === 'avif' ? 'heif' : format);
-    for (const { format } of SUPPORTED_IMAGE_FORMATS) {
+    for (const { format } of SUPPORTED_IMAGE_FORMATS.filter((f) => f.decoder === 'sharp')) {
       const loader = (sharp.format as unknown as Record<string, { input: { buffer: boolean } }>)[loaderFor(format)];
       assert.equal(loader?.input.buffer, true, `sharp has no buffer loader for ${format}`);
     }
-    // No BMP loader (it would come through ImageMagick, which the prebuilt libvips lacks).
-    assert.equal(sharp.format.magick.input.buffer, false);
     assert.equal(sharp.format.jxl.input.buffer, false);
   });
 
-  it('offers the extensions of every supported format and none of BMP, HEIC or ICO', () => {
-    for (const extension of ['png', 'jpg', 'jpeg', 'webp', 'gif', 'tif', 'tiff', 'avif', 'svg']) {
+  it('decodes BMP itself, because this sharp build has no BMP loader', async () => {
+    assert.deepEqual(
+      SUPPORTED_IMAGE_FORMATS.filter((f) => f.decoder === 'glimpse').map((f) => f.format),
+      ['bmp'],
+    );
+    // A BMP loader would come through ImageMagick, which the prebuilt libvips lacks.
+    assert.equal(sharp.format.magick.input.buffer, false);
+    await assert.rejects(sharp(createBmp({ width: 8, height: 8 })).metadata(), /unsupported image format/);
+  });
+
+  it('offers the extensions of every supported format, BMP included, and none of HEIC or ICO', () => {
+    for (const extension of ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'avif', 'svg']) {
       assert.ok(SUPPORTED_IMAGE_EXTENSIONS.includes(extension), extension);
     }
-    for (const extension of ['bmp', 'heic', 'ico']) assert.ok(!SUPPORTED_IMAGE_EXTENSIONS.includes(extension), extension);
+    for (const extension of ['heic', 'ico']) assert.ok(!SUPPORTED_IMAGE_EXTENSIONS.includes(extension), extension);
   });
 
   it('names them in one sentence for error messages', () => {
-    assert.equal(SUPPORTED_FORMATS_SENTENCE, 'PNG, JPEG, WebP, GIF, TIFF, AVIF and SVG');
+    assert.equal(SUPPORTED_FORMATS_SENTENCE, 'PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF and SVG');
   });
 
   it('maps file names to formats and MIME types, ignoring case', () => {
@@ -45,7 +53,8 @@ describe('supported image formats', () => {
     assert.equal(formatForFileName('tif')?.format, 'tiff');
     assert.equal(mimeTypeForFileName('photo.jpg'), 'image/jpeg');
     assert.equal(mimeTypeForFileName('drawing.svg'), 'image/svg+xml');
-    assert.equal(mimeTypeForFileName('old.bmp'), undefined);
+    assert.equal(mimeTypeForFileName('Screenshot.BMP'), 'image/bmp');
+    assert.equal(mimeTypeForFileName('icon.ico'), undefined);
     assert.equal(mimeTypeForFileName('README'), undefined);
   });
 
@@ -54,18 +63,19 @@ describe('supported image formats', () => {
     assert.equal(supportedFormatFromSharp('heif', 'hevc'), undefined);
     assert.equal(supportedFormatFromSharp('jpeg'), 'jpeg');
     assert.equal(supportedFormatFromSharp('raw'), undefined);
+    assert.equal(supportedFormatFromSharp('bmp'), undefined, 'sharp never decodes BMP here');
   });
 });
 
 describe('recogniseUnsupportedFormat', () => {
-  it('names BMP, HEIC, PDF and PSD by their signatures', () => {
-    assert.equal(recogniseUnsupportedFormat(createBmp(4, 4)), 'BMP');
+  it('names HEIC, PDF and PSD by their signatures', () => {
     assert.equal(recogniseUnsupportedFormat(createHeicSignature()), 'HEIC');
     assert.equal(recogniseUnsupportedFormat(Buffer.from('%PDF-1.7\n')), 'PDF');
     assert.equal(recogniseUnsupportedFormat(Buffer.from('8BPS\x00\x01')), 'PSD');
   });
 
   it('does not claim supported formats', async () => {
+    assert.equal(recogniseUnsupportedFormat(createBmp({ width: 4, height: 4 })), undefined);
     assert.equal(recogniseUnsupportedFormat(await createTestImage({ width: 8, height: 8, format: 'png' })), undefined);
     assert.equal(recogniseUnsupportedFormat(await createTestImage({ width: 8, height: 8, format: 'avif' })), undefined);
   });

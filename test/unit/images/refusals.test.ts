@@ -10,6 +10,7 @@ import { GlimpseError, GlimpseErrorCode } from '../../../src/core/errors';
 import { prepareImage } from '../../../src/core/images/prepare';
 import {
   createBmp,
+  createBmpBombHeader,
   createHeicSignature,
   createPngBombHeader,
   createTestImage,
@@ -131,14 +132,39 @@ describe('prepareImage refuses', () => {
     const noise = Buffer.alloc(4096).map(() => Math.floor(random() * 256));
     await assertRefused(prepareImage({ bytes: noise, label: 'noise.bin' }, budget), 'image-unsupported', [
       'noise.bin is not in an image format Glimpse can read',
-      'PNG, JPEG, WebP, GIF, TIFF, AVIF and SVG',
+      'PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF and SVG',
     ]);
   });
 
-  it('a valid BMP as unsupported, saying it is a BMP this build cannot read', async () => {
-    const bmp = createBmp(8, 8);
-    await assert.rejects(sharp(bmp).metadata(), /unsupported image format/, 'sharp here has no BMP loader');
-    await assertRefused(prepareImage({ bytes: bmp, label: 'old.bmp' }, budget), 'image-unsupported', ['old.bmp is a BMP image', 'Convert it to PNG or JPEG']);
+  it('a BMP decompression bomb (header declaring 30000×30000) from its header, before decoding', async () => {
+    const bomb = createBmpBombHeader(30_000, 30_000);
+    assert.ok(bomb.length < 100, `bomb is ${bomb.length} bytes`);
+    const started = Date.now();
+    await assertRefused(prepareImage({ bytes: bomb, label: 'bomb.bmp' }, budget), 'image-too-many-pixels', [
+      'bomb.bmp is 30000×30000 pixels (900 megapixels)',
+    ]);
+    assert.ok(Date.now() - started < 500, 'refused without decoding');
+  });
+
+  it('a truncated BMP as corrupt, saying how much pixel data is missing', async () => {
+    const bmp = createBmp({ width: 64, height: 48 });
+    await assertRefused(prepareImage({ bytes: bmp.subarray(0, bmp.length - 500), label: 'cut.bmp' }, budget), 'image-corrupt', [
+      'cut.bmp looks like a BMP image but could not be decoded',
+      `the pixel data stops after ${64 * 3 * 48 - 500} of ${64 * 3 * 48} bytes`,
+    ]);
+  });
+
+  it('a BMP cut inside its header as corrupt', async () => {
+    const bmp = createBmp({ width: 8, height: 8 });
+    await assertRefused(prepareImage({ bytes: bmp.subarray(0, 30), label: 'stub.bmp' }, budget), 'image-corrupt', ['BMP', 'ends inside its 40-byte header']);
+  });
+
+  it('an RLE8-compressed BMP as unsupported, naming RLE and the way out', async () => {
+    const bmp = createBmp({ width: 16, height: 8, bitsPerPixel: 8, rle8: true });
+    await assertRefused(prepareImage({ bytes: bmp, label: 'paint.bmp' }, budget), 'image-unsupported', [
+      'paint.bmp is an RLE-compressed BMP (RLE8), which Glimpse cannot read',
+      'Convert it to PNG',
+    ]);
   });
 
   it('a HEIC file as unsupported, naming HEIC', async () => {

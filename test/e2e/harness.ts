@@ -1,0 +1,159 @@
+// E2E harness: a real VS Code (code-server) with this repository loaded as the extension under
+// development, opened on the fixture workspace in a real Chromium. openWorkbench() returns once
+// the workbench and its Explorer are up, with helpers for what UI tests do: right-click an
+// Explorer item, run a command from the palette, reach into the webview, take screenshots, and
+// see every network request the page made (to prove, say, that no remote image was fetched).
+// Needs `npm run compile && npm run build` and `node scripts/vscode-test/setup.mjs` first.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { loadVscodeTestScripts, repositoryRoot } from '../vscodeTestScripts';
+
+export interface WorkbenchOptions {
+  /** Extra user settings, on top of the tiny model's (glimpse.modelPath, glimpse.mmprojPath, glimpse.threads). */
+  readonly settings?: Record<string, unknown>;
+  /** Leave the model settings out (to test what a user without a model sees). */
+  readonly withoutModel?: boolean;
+  /** Pass --disable-workspace-trust; by default the workspace asks for trust like a fresh install. */
+  readonly disableWorkspaceTrust?: boolean;
+}
+
+export interface RecordedRequest {
+  readonly url: string;
+  readonly method: string;
+  /** Playwright's resource type: document, script, image, fetch, … */
+  readonly resourceType: string;
+  /** URL of the frame that made it; '' for a service worker's request. */
+  readonly frameUrl: string;
+}
+
+export interface Workbench {
+  readonly page: Page;
+  /** The fixture workspace folder (test/.generated/workspace). */
+  readonly workspace: string;
+  /** Every request the page, its frames (webviews included) and its service workers made, in order. */
+  readonly requests: readonly RecordedRequest[];
+  /** Browser console messages as `[type] text`, in order. */
+  readonly consoleMessages: readonly string[];
+  /** Saves a screenshot of the whole window to test/.generated/screenshots/<name>.png; returns its path. */
+  screenshot(name: string): Promise<string>;
+  /** The content frame of the webview that is ready (a webview sits in two nested iframes). */
+  webviewFrame(): FrameLocator;
+  /** The Explorer row of a file or folder of the workspace. */
+  explorerItem(name: string): Locator;
+  /**
+   * Right-clicks an Explorer item until its context menu shows `menuItem` (an extension's items
+   * appear only once the remote extension host has registered the extension) and returns that
+   * menu item, with the menu left open.
+   */
+  rightClickExplorerItem(name: string, menuItem: string, timeoutMs?: number): Promise<Locator>;
+  /** Runs a command by its palette title, e.g. "Glimpse: Open Chat". */
+  runCommand(title: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+const workbenchTimeoutMs = 120_000;
+const menuAttemptMs = 3_000;
+
+export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
+  const { browser, codeServer, fixtures, paths } = await loadVscodeTestScripts();
+  paths.assertInstalled();
+  const workspace = await fixtures.prepareWorkspace();
+  const modelSettings = options.withoutModel ? {} : await fixtures.tinyModelSettings();
+  const server = await codeServer.startCodeServer({
+    settings: { ...modelSettings, ...options.settings },
+    disableWorkspaceTrust: options.disableWorkspaceTrust ?? false,
+  });
+  let chromium: Awaited<ReturnType<typeof browser.launchChromium>> | undefined;
+  const dispose = async () => {
+    await chromium?.dispose();
+    await server.dispose();
+  };
+  try {
+    chromium = await browser.launchChromium();
+    const { context, page } = chromium;
+    const requests: RecordedRequest[] = [];
+    // The context sees the page's requests, its frames' (webviews included) and its service workers'.
+    context.on('request', (request) => {
+      let frameUrl = '';
+      try {
+        frameUrl = request.frame().url();
+      } catch {
+        // A service worker's request belongs to no frame.
+      }
+      requests.push({ url: request.url(), method: request.method(), resourceType: request.resourceType(), frameUrl });
+    });
+    const consoleMessages: string[] = [];
+    page.on('console', (message) => consoleMessages.push(`[${message.type()}] ${message.text()}`));
+    page.on('pageerror', (error) => consoleMessages.push(`[pageerror] ${error.message}`));
+
+    await page.goto(codeServer.workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: repositoryRoot }));
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: workbenchTimeoutMs });
+    const explorerItem = (name: string) => page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: exactly(name) });
+    // The Explorer lists the folder once the workbench has connected to the server.
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: workbenchTimeoutMs });
+
+    return {
+      page,
+      workspace,
+      requests,
+      consoleMessages,
+      async screenshot(name) {
+        await fs.mkdir(paths.screenshotsDirectory, { recursive: true });
+        const file = path.join(paths.screenshotsDirectory, `${name}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      webviewFrame: () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame'),
+      explorerItem,
+      async rightClickExplorerItem(name, menuItem, timeoutMs = 90_000) {
+        const row = explorerItem(name);
+        await row.waitFor({ state: 'visible', timeout: timeoutMs });
+        const item = page.locator('.context-view .monaco-menu .action-label').filter({ hasText: exactly(menuItem) });
+        const started = Date.now();
+        const deadline = started + timeoutMs;
+        for (let attempt = 1; ; attempt++) {
+          try {
+            // Hovering a row shows its path in a hover that can sit over the next row and take the
+            // click: the pointer leaves the Explorer before each attempt.
+            await page.mouse.move(0, 0);
+            await row.click({ button: 'right', timeout: menuAttemptMs });
+            await item.first().waitFor({ state: 'visible', timeout: menuAttemptMs });
+            if (attempt > 1) console.log(`      ("${menuItem}" appeared on right-click ${attempt}, after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+            return item.first();
+          } catch (error) {
+            await page.keyboard.press('Escape');
+            if (Date.now() > deadline) {
+              const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+              throw new Error(`The context menu of "${name}" did not show "${menuItem}" after ${attempt} attempts in ${timeoutMs / 1000} s (last: ${reason}).`);
+            }
+            await page.waitForTimeout(500);
+          }
+        }
+      },
+      async runCommand(title) {
+        const input = page.locator('.quick-input-widget input');
+        await page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(`>${title}`);
+        const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+        await row.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.press('Enter');
+      },
+      dispose,
+    };
+  } catch (error) {
+    if (chromium) {
+      await fs.mkdir(paths.screenshotsDirectory, { recursive: true });
+      await chromium.page.screenshot({ path: path.join(paths.screenshotsDirectory, 'workbench-failed-to-open.png') }).catch(() => undefined);
+    }
+    await dispose();
+    throw error;
+  }
+}
+
+/** Matches an element whose whole text is `text` (after trimming). */
+function exactly(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
