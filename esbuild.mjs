@@ -1,12 +1,37 @@
 // Bundles the extension and the CLI with esbuild. Type checking is separate (`npm run typecheck`).
 //   node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-/** Native or heavy packages stay outside the bundle and load from node_modules at run time. */
-const external = ['vscode', 'sharp', 'node-llama-cpp'];
+/** sharp is a native addon: it stays outside the bundle and loads from node_modules at run time. */
+const external = ['vscode', 'sharp'];
+
+/**
+ * Bundles node-llama-cpp's GGUF reader (pure JS, ~200 KB) instead of loading the package at run
+ * time: src/core/models/ggufReader.ts is replaced by a static import of the reader module, so the
+ * installed extension needs no node-llama-cpp (hundreds of MB with its prebuilt bindings).
+ */
+const bundleGgufReader = {
+  name: 'bundle-gguf-reader',
+  setup(build) {
+    const loader = path.join(root, 'src', 'core', 'models', 'ggufReader.ts');
+    const reader = path.join(root, 'node_modules', 'node-llama-cpp', 'dist', 'gguf', 'readGgufFileInfo.js');
+    build.onLoad({ filter: /ggufReader\.ts$/ }, (args) => {
+      if (path.resolve(args.path) !== loader) return undefined;
+      return {
+        loader: 'ts',
+        resolveDir: path.dirname(loader),
+        contents: `import { readGgufFileInfo } from ${JSON.stringify(reader)};\nexport async function loadGgufReader() { return { readGgufFileInfo }; }\n`,
+      };
+    });
+  },
+};
 
 const common = {
   bundle: true,
@@ -16,6 +41,7 @@ const common = {
   sourcemap: !production,
   minify: production,
   external,
+  plugins: [bundleGgufReader],
   logLevel: 'info',
 };
 

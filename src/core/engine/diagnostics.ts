@@ -20,6 +20,7 @@ export function cpuFeatures(cpuinfo = readCpuinfo()): string[] {
   const flagsLine = cpuinfo.split('\n').find((line) => /^(flags|Features)\s*:/.test(line));
   if (!flagsLine) return [];
   const flags = new Set(flagsLine.split(':')[1].trim().split(/\s+/));
+  if (flags.has('pni')) flags.add('sse3'); // Linux names SSE3 "pni"
   return interestingCpuFlags.filter((flag) => flags.has(flag));
 }
 

@@ -6,8 +6,8 @@
 
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { GlimpseError } from '../errors';
+import { loadGgufReader, type GgufReader, type NodeLlamaCpp } from './ggufReader';
 import { ggmlTypeName, tensorByteSize } from './ggmlTypes';
 
 export type MetadataValue = string | number | bigint | boolean | readonly MetadataValue[];
@@ -136,31 +136,12 @@ async function parseGgufInfo(filePath: string, fileSize: number, describe: FileD
   });
 }
 
-// ---- node-llama-cpp (ESM-only, so loaded with a dynamic import, once) ----
+// ---- node-llama-cpp's reader (ESM-only, so loaded with a dynamic import, once; see ggufReader.ts) ----
 
-type NodeLlamaCpp = typeof import('node-llama-cpp', { with: { 'resolution-mode': 'import' } });
-let nodeLlamaCpp: Promise<Pick<NodeLlamaCpp, 'readGgufFileInfo'>> | undefined;
+let nodeLlamaCpp: Promise<GgufReader> | undefined;
 
-/**
- * Loads only node-llama-cpp's GGUF reader module (~0.1 s) rather than its whole index (~0.5 s,
- * which pulls in the bindings): the first engine start waits on this. The package's "exports"
- * map hides the module, so it is imported by file path beside the resolved entry point; the
- * version is pinned exactly, and the full index remains the fallback.
- */
-async function importGgufReader(): Promise<Pick<NodeLlamaCpp, 'readGgufFileInfo'>> {
-  try {
-    const entry = require.resolve('node-llama-cpp');
-    const reader = pathToFileURL(path.join(path.dirname(entry), 'gguf', 'readGgufFileInfo.js')).href;
-    const module = (await import(reader)) as Pick<NodeLlamaCpp, 'readGgufFileInfo'>;
-    if (typeof module.readGgufFileInfo === 'function') return module;
-  } catch {
-    // fall back to the public entry point
-  }
-  return import('node-llama-cpp');
-}
-
-function loadNodeLlamaCpp(): Promise<Pick<NodeLlamaCpp, 'readGgufFileInfo'>> {
-  nodeLlamaCpp ??= importGgufReader().catch((error: unknown) => {
+function loadNodeLlamaCpp(): Promise<GgufReader> {
+  nodeLlamaCpp ??= loadGgufReader().catch((error: unknown) => {
     nodeLlamaCpp = undefined;
     throw new GlimpseError('internal', `Could not load the GGUF reader (node-llama-cpp): ${errorMessage(error)}`);
   });
