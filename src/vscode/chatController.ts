@@ -5,11 +5,9 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { Conversation, type PendingAnswer } from '../core/chat/conversation';
-import type { LlamaServer } from '../core/engine/llamaServer';
 import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
 import { prepareImage } from '../core/images/prepare';
 import { thumbnailDataUri } from '../core/images/thumbnail';
-import { imageBudgetFor } from '../core/models/imageBudget';
 import type { AnswerStats, ErrorAction, HostMessage, TurnView, WebviewMessage } from '../core/protocol';
 import { readConfig } from './config';
 import { ChatPanel } from './chatPanel';
@@ -85,16 +83,11 @@ export class ChatController implements vscode.Disposable {
     this.stop();
     const controller = new AbortController();
     this.current = controller;
-    let server: LlamaServer;
     try {
-      server = await this.engine.acquire();
-      const pair = await server.pairInfo();
-      if (!pair.vision) {
-        throw new GlimpseError('model-no-vision', `The model ${pair.modelName} has no projector (mmproj), so it cannot see images. Set "glimpse.mmprojPath" to the projector published with this model.`);
-      }
-      const budget = imageBudgetFor(pair);
+      const engine = await this.engine.describe();
+      if (engine.vision === false) throw new GlimpseError('model-no-vision', engine.visionRefusal ?? `${engine.modelLabel} cannot see images.`);
       const limits = { maxFileBytes: 50 * 2 ** 20 };
-      const images = await Promise.all(files.map((file) => prepareImage({ path: file.fsPath }, budget, limits, controller.signal)));
+      const images = await Promise.all(files.map((file) => prepareImage({ path: file.fsPath }, engine.imageBudget, limits, controller.signal)));
       const thumbnails = await Promise.all(images.map((image) => thumbnailDataUri(image)));
       for (const image of images) {
         this.log.info(`[chat] ${image.label}: ${image.originalWidth}×${image.originalHeight} sent as ${image.width}×${image.height} ${image.mimeType}`);
@@ -103,7 +96,7 @@ export class ChatController implements vscode.Disposable {
       const { pending } = this.conversation.begin(images, thumbnails, question);
       this.openPanel();
       this.sendSnapshot();
-      return await this.answer(server, pending, controller);
+      return await this.answer(pending, controller);
     } catch (error) {
       if (this.current === controller) this.current = undefined;
       this.post({ type: 'busy', busy: false });
@@ -119,21 +112,10 @@ export class ChatController implements vscode.Disposable {
     if (this.current || this.conversation.isAnswering) return { status: 'error', text: '', error: 'An answer is still streaming.' };
     const controller = new AbortController();
     this.current = controller;
-    let pending: PendingAnswer;
-    let server: LlamaServer;
-    try {
-      server = await this.engine.acquire();
-    } catch (error) {
-      this.current = undefined;
-      const failure = asGlimpseError(error);
-      this.reportOutsideAnswer(failure, []);
-      return { status: 'error', text: '', error: failure.message, errorCode: failure.code };
-    }
-    const { user, answer, pending: next } = this.conversation.followUp(text);
-    pending = next;
+    const { user, answer, pending } = this.conversation.followUp(text);
     this.post({ type: 'turnAdded', turn: user });
     this.post({ type: 'turnAdded', turn: answer });
-    return this.answer(server, pending, controller);
+    return this.answer(pending, controller);
   }
 
   async retry(): Promise<AnswerOutcome | undefined> {
@@ -142,25 +124,15 @@ export class ChatController implements vscode.Disposable {
     if (!again) return undefined;
     const controller = new AbortController();
     this.current = controller;
-    try {
-      const server = await this.engine.acquire();
-      this.sendSnapshot();
-      return await this.answer(server, again.pending, controller);
-    } catch (error) {
-      this.current = undefined;
-      const failure = asGlimpseError(error);
-      const actions = actionsFor(failure.code);
-      const ended = this.conversation.endAnswer('error', { error: failure.message, actions });
-      if (ended) this.post({ type: 'answerEnded', turnId: ended.id, status: 'error', error: failure.message, actions });
-      return { status: 'error', text: '', error: failure.message, errorCode: failure.code };
-    }
+    this.sendSnapshot();
+    return this.answer(again.pending, controller);
   }
 
   stop(): void {
     this.current?.abort();
   }
 
-  private async answer(server: LlamaServer, pending: PendingAnswer, controller: AbortController): Promise<AnswerOutcome> {
+  private async answer(pending: PendingAnswer, controller: AbortController): Promise<AnswerOutcome> {
     const config = readConfig();
     const started = Date.now();
     let firstTokenMs: number | undefined;
@@ -168,9 +140,9 @@ export class ChatController implements vscode.Disposable {
     let text = '';
     this.post({ type: 'busy', busy: true });
     try {
-      await this.engine.ensureStarted(controller.signal);
+      await this.engine.ensureReady(controller.signal);
       if (controller.signal.aborted) throw new GlimpseError('cancelled', 'Stopped.');
-      for await (const event of server.chat(pending.request, { maxTokens: config.maxTokens, temperature: config.temperature, cachePrompt: true }, controller.signal)) {
+      for await (const event of this.engine.chat(pending.request, { maxTokens: config.maxTokens, temperature: config.temperature, cachePrompt: true }, controller.signal)) {
         if (event.type === 'delta') {
           firstTokenMs ??= Date.now() - started;
           text += event.text;

@@ -4,8 +4,12 @@
 
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { ChatTurn } from '../core/chat/turn';
+import type { ChatEngine, EngineDescription } from '../core/engine/chatEngine';
 import { EnginePool } from '../core/engine/enginePool';
 import type { EngineState, LlamaServer, RunningServer } from '../core/engine/llamaServer';
+import type { ChatCompletionOptions, ChatStreamEvent } from '../core/engine/openAiClient';
+import { imageBudgetFor } from '../core/models/imageBudget';
 import { GlimpseError } from '../core/errors';
 import type { EngineStatus } from '../core/protocol';
 import { affectsEngine, engineConfig, readConfig } from './config';
@@ -26,7 +30,7 @@ export interface EngineStatusEvent {
   readonly detail?: string;
 }
 
-export class EngineHost implements vscode.Disposable {
+export class EngineHost implements vscode.Disposable, ChatEngine {
   private readonly pool: EnginePool;
   private server: LlamaServer | undefined;
   private serverSubscriptions: Array<{ dispose(): void }> = [];
@@ -46,6 +50,29 @@ export class EngineHost implements vscode.Disposable {
   /** "model name" for the panel and the status bar; marks synthetic test models as such. */
   get modelLabel(): string {
     return this.modelLabelValue ?? labelFromPath(readConfig().modelPath);
+  }
+
+  /** What the configured model can do, from its GGUF headers (nothing is started). */
+  async describe(): Promise<EngineDescription> {
+    const server = await this.acquire();
+    const pair = await server.pairInfo();
+    return {
+      modelLabel: this.modelLabel,
+      vision: Boolean(pair.vision),
+      visionRefusal: pair.vision
+        ? undefined
+        : `The model ${pair.modelName} has no projector (mmproj), so it cannot see images. Set "glimpse.mmprojPath" to the projector published with this model.`,
+      imageBudget: imageBudgetFor(pair),
+    };
+  }
+
+  async ensureReady(signal?: AbortSignal): Promise<void> {
+    await this.ensureStarted(signal);
+  }
+
+  async *chat(turns: readonly ChatTurn[], options: ChatCompletionOptions, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+    const server = await this.acquire();
+    yield* server.chat(turns, options, signal);
   }
 
   /** The server for the configured pair, started (with progress) if it is not running. */

@@ -1,0 +1,24 @@
+// What the chat needs from an engine, whichever it is: the embedded llama-server (LlamaServer) or a
+// team's remote OpenAI-compatible server (RemoteEngine). The controller asks what the model can
+// see and how large an image it takes, makes sure the engine is ready, and streams answers.
+
+import type { ChatTurn } from '../chat/turn';
+import type { ImageBudget } from '../images/budget';
+import type { ChatCompletionOptions, ChatStreamEvent } from './openAiClient';
+
+export interface EngineDescription {
+  /** The model's name as the UI shows it. */
+  readonly modelLabel: string;
+  /** Whether the model accepts images; 'unknown' when the server does not say (sent, not refused). */
+  readonly vision: boolean | 'unknown';
+  /** When vision is false: why, and what to do (shown to the user; images are never dropped silently). */
+  readonly visionRefusal?: string;
+  /** How large an image to send. */
+  readonly imageBudget: ImageBudget;
+}
+
+export interface ChatEngine {
+  describe(signal?: AbortSignal): Promise<EngineDescription>;
+  ensureReady(signal?: AbortSignal): Promise<void>;
+  chat(turns: readonly ChatTurn[], options: ChatCompletionOptions, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent>;
+}
