@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
     if (!engineHost) {
       // Loaded on first use: keeps activation free of the engine's and images' dependencies.
       const { EngineHost: Host } = require('./vscode/engineHost') as typeof import('./vscode/engineHost');
-      engineHost = new Host(log, statusBar);
+      engineHost = new Host(log, statusBar, context.secrets);
       context.subscriptions.push(engineHost);
     }
     return engineHost;
@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
     return controller;
   };
 
-  context.subscriptions.push(log, statusBar, ...registerCommands(chat, engine, log));
+  context.subscriptions.push(log, statusBar, ...registerCommands(chat, engine, log, context.secrets));
   log.info(`Glimpse activated in ${(performance.now() - started).toFixed(1)} ms.`);
   return { chat, engine };
 }

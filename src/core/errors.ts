@@ -27,6 +27,16 @@ export type GlimpseErrorCode =
   | 'engine-start-timeout'
   | 'engine-exited'
   | 'engine-request-failed'
+  // remote servers (and the HTTP answers of any OpenAI-compatible server)
+  | 'remote-invalid-url'
+  | 'remote-insecure-url'
+  | 'remote-unauthorized'
+  | 'remote-not-found'
+  | 'remote-rate-limited'
+  | 'remote-server-error'
+  | 'remote-bad-response'
+  | 'remote-timeout'
+  | 'remote-no-vision'
   | 'invalid-argument'
   | 'cancelled'
   | 'internal';

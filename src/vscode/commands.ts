@@ -7,8 +7,9 @@ import { SUPPORTED_IMAGE_EXTENSIONS } from '../core/images/formats';
 import type { AnswerOutcome, ChatController } from './chatController';
 import type { EngineHost } from './engineHost';
 import type { Log } from './log';
+import type { RemoteSetupAnswers } from './remoteSetup';
 
-export function registerCommands(controller: () => ChatController, engine: () => EngineHost, log: Log): vscode.Disposable[] {
+export function registerCommands(controller: () => ChatController, engine: () => EngineHost, log: Log, secrets: vscode.SecretStorage): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('glimpse.explainImage', async (clicked?: vscode.Uri, selected?: vscode.Uri[], question?: string): Promise<AnswerOutcome | undefined> => {
       const files = await imagesToExplain(clicked, selected);
@@ -21,6 +22,10 @@ export function registerCommands(controller: () => ChatController, engine: () =>
     vscode.commands.registerCommand('glimpse.stopAnswer', () => controller().stop()),
     vscode.commands.registerCommand('glimpse.showLog', () => log.show(true)),
     vscode.commands.registerCommand('glimpse.restartEngine', () => engine().restart('restart requested')),
+    vscode.commands.registerCommand('glimpse.setUpRemote', async (answers?: RemoteSetupAnswers) => {
+      const { setUpRemote } = require('./remoteSetup') as typeof import('./remoteSetup');
+      return setUpRemote(secrets, engine(), log, answers);
+    }),
   ];
 }
 

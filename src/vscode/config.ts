@@ -15,10 +15,18 @@ export interface GlimpseConfig {
   readonly maxTokens: number;
   readonly temperature: number;
   readonly startTimeoutSeconds: number;
+  readonly backend: 'embedded' | 'remote';
+  readonly remote: {
+    readonly url: string;
+    readonly model: string | undefined;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly allowInsecureHttp: boolean;
+    readonly vision: 'auto' | 'yes' | 'no';
+  };
 }
 
-/** Settings that need the engine to restart when they change. */
-export const engineSettings = ['modelPath', 'mmprojPath', 'serverPath', 'threads', 'contextSize', 'startTimeoutSeconds'] as const;
+/** Settings that need the engine to restart (or the remote server to be probed again) when they change. */
+export const engineSettings = ['modelPath', 'mmprojPath', 'serverPath', 'threads', 'contextSize', 'startTimeoutSeconds', 'backend', 'remote'] as const;
 
 function expandPath(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -29,8 +37,7 @@ function expandPath(value: string | undefined): string | undefined {
 
 /** Machine-scoped paths: the user's own value, never a workspace's (defence in depth). */
 function machinePath(config: vscode.WorkspaceConfiguration, key: string): string | undefined {
-  const inspected = config.inspect<string>(key);
-  return expandPath(inspected?.globalValue ?? inspected?.defaultValue);
+  return expandPath(machineValue<string | undefined>(config, key, undefined));
 }
 
 export function readConfig(): GlimpseConfig {
@@ -45,7 +52,21 @@ export function readConfig(): GlimpseConfig {
     maxTokens: config.get<number>('maxTokens', 1024),
     temperature: config.get<number>('temperature', 0.2),
     startTimeoutSeconds: config.get<number>('startTimeoutSeconds', 180),
+    backend: machineValue<string>(config, 'backend', 'embedded') === 'remote' ? 'remote' : 'embedded',
+    remote: {
+      url: (machineValue(config, 'remote.url', '') ?? '').trim(),
+      model: (machineValue(config, 'remote.model', '') ?? '').trim() || undefined,
+      headers: machineValue<Record<string, string>>(config, 'remote.headers', {}) ?? {},
+      allowInsecureHttp: machineValue<boolean>(config, 'remote.allowInsecureHttp', false) === true,
+      vision: (['yes', 'no'] as const).find((v) => v === machineValue<string>(config, 'remote.vision', 'auto')) ?? 'auto',
+    },
   };
+}
+
+/** A machine-scoped setting: the user's (or remote machine's) value, never a workspace's. */
+function machineValue<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
+  const inspected = config.inspect<T>(key);
+  return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
 }
 
 export function affectsEngine(event: vscode.ConfigurationChangeEvent): boolean {

@@ -10,6 +10,8 @@ import { EnginePool } from '../core/engine/enginePool';
 import type { EngineState, LlamaServer, RunningServer } from '../core/engine/llamaServer';
 import type { ChatCompletionOptions, ChatStreamEvent } from '../core/engine/openAiClient';
 import { imageBudgetFor } from '../core/models/imageBudget';
+import { RemoteEngine } from '../core/remote/remoteEngine';
+import { validateRemoteBaseUrl } from '../core/remote/remoteEndpoint';
 import { GlimpseError } from '../core/errors';
 import type { EngineStatus } from '../core/protocol';
 import { affectsEngine, engineConfig, readConfig } from './config';
@@ -24,6 +26,9 @@ const statusOf: Record<EngineState, EngineStatus> = {
   error: 'error',
 };
 
+/** The SecretStorage key of the remote server's API key (never kept in settings). */
+export const remoteApiKeySecret = 'glimpse.remote.apiKey';
+
 export interface EngineStatusEvent {
   readonly status: EngineStatus;
   readonly modelLabel: string;
@@ -35,12 +40,13 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
   private server: LlamaServer | undefined;
   private serverSubscriptions: Array<{ dispose(): void }> = [];
   private modelLabelValue: string | undefined;
+  private remoteEngine: RemoteEngine | undefined;
   private readonly statusEmitter = new vscode.EventEmitter<EngineStatusEvent>();
   private readonly disposables: vscode.Disposable[] = [];
 
   readonly onDidChangeStatus = this.statusEmitter.event;
 
-  constructor(private readonly log: Log, private readonly statusBar: StatusBar) {
+  constructor(private readonly log: Log, private readonly statusBar: StatusBar, private readonly secrets: vscode.SecretStorage) {
     this.pool = new EnginePool(engineLogger(log));
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsEngine(event)) void this.restart('settings changed');
@@ -52,8 +58,19 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
     return this.modelLabelValue ?? labelFromPath(readConfig().modelPath);
   }
 
-  /** What the configured model can do, from its GGUF headers (nothing is started). */
+  /** What the configured model can do: from its GGUF headers, or by asking the remote server. */
   async describe(): Promise<EngineDescription> {
+    if (readConfig().backend === 'remote') {
+      try {
+        const description = await (await this.remote()).describe();
+        this.modelLabelValue = description.modelLabel;
+        this.fire('idle');
+        return description;
+      } catch (error) {
+        this.fire('error', error instanceof Error ? error.message : String(error));
+        throw error;
+      }
+    }
     const server = await this.acquire();
     const pair = await server.pairInfo();
     return {
@@ -67,12 +84,42 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
   }
 
   async ensureReady(signal?: AbortSignal): Promise<void> {
+    if (readConfig().backend === 'remote') return;
     await this.ensureStarted(signal);
   }
 
   async *chat(turns: readonly ChatTurn[], options: ChatCompletionOptions, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
-    const server = await this.acquire();
-    yield* server.chat(turns, options, signal);
+    if (readConfig().backend !== 'remote') {
+      const server = await this.acquire();
+      yield* server.chat(turns, options, signal);
+      return;
+    }
+    const remote = await this.remote();
+    this.fire('generating');
+    let failed: string | undefined;
+    try {
+      yield* remote.chat(turns, options, signal);
+    } catch (error) {
+      failed = error instanceof Error ? error.message : String(error);
+      throw error;
+    } finally {
+      this.fire(failed && !signal?.aborted ? 'error' : 'idle', failed);
+    }
+  }
+
+  /** The remote server from the settings and the API key in secret storage (made once per settings). */
+  private async remote(): Promise<RemoteEngine> {
+    if (!this.remoteEngine) {
+      const { remote } = readConfig();
+      if (!remote.url) {
+        throw new GlimpseError('remote-invalid-url', 'Glimpse is set to use a remote server ("glimpse.backend": "remote") but "glimpse.remote.url" is empty. Run "Glimpse: Set Up Remote Server…", or set "glimpse.backend" back to "embedded".');
+      }
+      const baseUrl = validateRemoteBaseUrl(remote.url, { allowInsecure: remote.allowInsecureHttp });
+      const apiKey = (await this.secrets.get(remoteApiKeySecret)) || undefined;
+      this.remoteEngine = new RemoteEngine({ baseUrl, apiKey, model: remote.model, headers: remote.headers }, remote.vision);
+      this.log.info(`[remote] using ${baseUrl}${remote.model ? ` (model ${remote.model})` : ''}${apiKey ? ' with an API key' : ''}`);
+    }
+    return this.remoteEngine;
   }
 
   /** The server for the configured pair, started (with progress) if it is not running. */
@@ -126,6 +173,7 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
     this.log.info(`[engine] restarting: ${reason}`);
     this.detach();
     await this.pool.dispose();
+    this.remoteEngine = undefined;
     this.modelLabelValue = undefined;
     this.fire('idle');
     if (wasRunning) {

@@ -101,7 +101,7 @@ describe('openAiClient', () => {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'Invalid API Key' } }));
     }, async (baseUrl) => {
-      await rejectsWith(collect(streamChatCompletion({ baseUrl, apiKey: 'wrong' }, [{ role: 'user', text: 'hi' }], {})), 'engine-request-failed', /401.*Invalid API Key.*API key/);
+      await rejectsWith(collect(streamChatCompletion({ baseUrl, apiKey: 'wrong' }, [{ role: 'user', text: 'hi' }], {})), 'remote-unauthorized', /401.*Invalid API Key.*API key/);
     });
   });
 

@@ -1,0 +1,226 @@
+// One HTTP request to an OpenAI-compatible server (the embedded llama-server or a remote one), with
+// the two timeouts a slow remote model needs and that fetch() does not give: a connect timeout
+// (TCP, and TLS for https) and an idle timeout (no bytes in either direction, before or after the
+// response headers). Cancels through an AbortSignal. Every failure becomes a GlimpseError whose
+// message names the server and says what to do.
+//
+// Why the connect timeout stops at the connection and not at the response headers: llama-server
+// sends its headers only when a slot starts on the request (server-context.cpp, "signal HTTP to
+// send the headers"), so on a busy shared server a queued request has no headers for as long as it
+// waits; Ollama sends none while it loads the model. Waiting for headers counts as idle time.
+
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { GlimpseError } from '../errors';
+
+export interface HttpRequestOptions {
+  readonly method: 'GET' | 'POST';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Limit for opening the connection (TCP connect and, for https, the TLS handshake). */
+  readonly connectTimeoutMs: number;
+  /** Limit for silence once connected: no bytes sent or received, headers included. */
+  readonly idleTimeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** How the server is named in messages, e.g. its base URL. */
+  readonly serverLabel: string;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: http.IncomingHttpHeaders;
+  /** The body as it arrives; throws a GlimpseError on timeout, cut connection or cancel. */
+  chunks(): AsyncGenerator<Buffer>;
+  /** The whole body as text, read up to `maxBytes` (the rest is dropped). */
+  text(maxBytes?: number): Promise<string>;
+  /** Closes the connection (idempotent); a server notices and stops generating. */
+  close(): void;
+}
+
+/** Body writes are split so each flushed piece counts as activity for the idle timeout. */
+const writePieceBytes = 64 * 1024;
+
+/** A connect or idle timeout; `stage` says which (the probe skips a silent path but not an unreachable server). */
+export class RemoteTimeoutError extends GlimpseError {
+  constructor(message: string, readonly stage: 'connect' | 'idle') {
+    super('remote-timeout', message);
+  }
+}
+
+export function cancelledError(): GlimpseError {
+  return new GlimpseError('cancelled', 'Stopped.');
+}
+
+export function sendHttpRequest(url: URL, options: HttpRequestOptions): Promise<HttpResponse> {
+  const { signal, serverLabel } = options;
+  if (signal?.aborted) return Promise.reject(cancelledError());
+  const secure = url.protocol === 'https:';
+  const transport = secure ? https : http;
+  const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
+  const headers: Record<string, string> = { ...options.headers };
+  if (body) headers['content-length'] = String(body.length);
+
+  return new Promise<HttpResponse>((resolve, reject) => {
+    // A fresh connection per request: a failure on one request can never poison the next one.
+    const request = transport.request(url, { method: options.method, headers, agent: false });
+    let failure: GlimpseError | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let phase: 'connecting' | 'waiting' | 'streaming' = 'connecting';
+    let response: http.IncomingMessage | undefined;
+    let closed = false;
+
+    const disarm = () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    };
+    const fail = (error: GlimpseError) => {
+      failure ??= error;
+      disarm();
+      request.destroy();
+      response?.destroy();
+    };
+    const armIdle = () => {
+      disarm();
+      if (closed) return;
+      timer = setTimeout(() => fail(idleTimeoutError(serverLabel, options.idleTimeoutMs, phase)), options.idleTimeoutMs);
+    };
+    const onAbort = () => fail(cancelledError());
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      disarm();
+      signal?.removeEventListener('abort', onAbort);
+      request.destroy();
+      response?.destroy();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    timer = setTimeout(() => fail(connectTimeoutError(serverLabel, options.connectTimeoutMs)), options.connectTimeoutMs);
+    request.once('socket', (socket: Socket) => {
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
+        if (failure) return;
+        phase = 'waiting';
+        armIdle();
+      });
+    });
+    request.on('error', (error) => {
+      close();
+      reject(failure ?? networkError(error, serverLabel, phase));
+    });
+    request.once('close', () => {
+      // Normally 'error' or 'response' came first; this only settles a request that ended silently.
+      if (!response) {
+        close();
+        reject(failure ?? networkError(new Error('the connection closed without an answer'), serverLabel, phase));
+      }
+    });
+    request.once('response', (incoming) => {
+      response = incoming;
+      phase = 'streaming';
+      armIdle();
+      resolve({
+        status: incoming.statusCode ?? 0,
+        statusText: incoming.statusMessage ?? '',
+        headers: incoming.headers,
+        chunks: () => readChunks(),
+        text: (maxBytes = 64 * 1024) => readText(maxBytes),
+        close,
+      });
+    });
+
+    async function* readChunks(): AsyncGenerator<Buffer> {
+      const incoming = response!;
+      try {
+        for await (const chunk of incoming) {
+          if (failure) break;
+          // The consumer's time between chunks is not the server's silence.
+          disarm();
+          yield chunk as Buffer;
+          armIdle();
+        }
+      } catch (error) {
+        throw failure ?? networkError(error, serverLabel, 'streaming');
+      } finally {
+        disarm();
+      }
+      if (failure) throw failure;
+      if (!incoming.complete) throw networkError(new Error('the connection closed before the answer was complete'), serverLabel, 'streaming');
+    }
+
+    async function readText(maxBytes: number): Promise<string> {
+      const pieces: Buffer[] = [];
+      let size = 0;
+      try {
+        for await (const chunk of readChunks()) {
+          if (size < maxBytes) pieces.push(chunk.subarray(0, maxBytes - size));
+          size += chunk.length;
+          if (size >= maxBytes) break;
+        }
+      } finally {
+        close();
+      }
+      return Buffer.concat(pieces).toString('utf8');
+    }
+
+    if (body) {
+      for (let offset = 0; offset < body.length; offset += writePieceBytes) {
+        request.write(body.subarray(offset, offset + writePieceBytes), () => {
+          if (phase === 'waiting') armIdle();
+        });
+      }
+    }
+    request.end();
+  });
+}
+
+function connectTimeoutError(serverLabel: string, timeoutMs: number): GlimpseError {
+  return new RemoteTimeoutError(
+    `Could not connect to ${serverLabel} within ${seconds(timeoutMs)}. Check the server address, that the server is running, and that this machine can reach it (VPN, proxy, firewall).`,
+    'connect',
+  );
+}
+
+function idleTimeoutError(serverLabel: string, timeoutMs: number, phase: 'connecting' | 'waiting' | 'streaming'): GlimpseError {
+  const what = phase === 'streaming'
+    ? `${serverLabel} stopped sending for ${seconds(timeoutMs)} in the middle of its answer`
+    : `${serverLabel} accepted the connection but sent no answer for ${seconds(timeoutMs)}`;
+  return new RemoteTimeoutError(
+    `${capitalise(what)}. The server may be overloaded or stuck: try again later. If its model is just slow to read images, raise the idle timeout.`,
+    'idle',
+  );
+}
+
+/** A refused, reset or otherwise failed connection. Keeps the code the engine supervisor reads as "maybe it crashed". */
+export function networkError(error: unknown, serverLabel: string, phase: 'connecting' | 'waiting' | 'streaming'): GlimpseError {
+  if (error instanceof GlimpseError) return error;
+  const code = (error as { code?: string } | undefined)?.code;
+  const reason = code ?? (error instanceof Error ? error.message : String(error));
+  const stack = error instanceof Error ? error.stack : undefined;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new GlimpseError('engine-request-failed', `The host name of ${serverLabel} could not be resolved (${code}). Check the server address, and your network or VPN.`, stack);
+  }
+  if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+    return new GlimpseError(
+      'engine-request-failed',
+      `The TLS certificate of ${serverLabel} was not accepted (${code}). If the server uses a certificate from your organisation's own authority, start VS Code with NODE_EXTRA_CA_CERTS pointing at that authority's certificate; otherwise check the address.`,
+      stack,
+    );
+  }
+  if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
+    return new GlimpseError('engine-request-failed', `The TLS handshake with ${serverLabel} failed (${code}). The server may speak plain HTTP on this port: check http:// versus https:// in the address.`, stack);
+  }
+  if (phase === 'streaming') {
+    return new GlimpseError('engine-request-failed', `The connection to ${serverLabel} was cut while it was answering (${reason}). Try again; if it keeps happening, the server may be restarting or crashing.`, stack);
+  }
+  return new GlimpseError('engine-request-failed', `The connection to ${serverLabel} failed (${reason}). Check that the server is running at that address and reachable from this machine.`, stack);
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,45 @@
+// Reading Retry-After and shortening error bodies to the line a user sees.
+
+import assert from 'node:assert/strict';
+import { httpStatusError, parseRetryAfter, summariseErrorBody } from '../../../src/core/remote/httpErrors';
+
+describe('HTTP error answers', () => {
+  const now = Date.parse('2026-01-01T12:00:00Z');
+
+  it('reads Retry-After as seconds, as an HTTP date, and prefers retry-after-ms', () => {
+    assert.equal(parseRetryAfter({ 'retry-after': '7' }, now), 7_000);
+    assert.equal(parseRetryAfter({ 'retry-after': '0.5' }, now), 500);
+    assert.equal(parseRetryAfter({ 'retry-after': 'Thu, 01 Jan 2026 12:00:30 GMT' }, now), 30_000);
+    assert.equal(parseRetryAfter({ 'retry-after': 'Thu, 01 Jan 2026 11:59:00 GMT' }, now), 0, 'a date in the past means now');
+    assert.equal(parseRetryAfter({ 'retry-after-ms': '250', 'retry-after': '9' }, now), 250);
+    assert.equal(parseRetryAfter({ 'retry-after': 'soon' }, now), undefined);
+    assert.equal(parseRetryAfter({}, now), undefined);
+  });
+
+  it('takes the message out of JSON errors in the shapes servers use', () => {
+    assert.equal(summariseErrorBody('{"error":{"message":"Invalid API Key","type":"authentication_error"}}'), 'Invalid API Key');
+    assert.equal(summariseErrorBody('{"error":"model \\"x\\" not found"}'), 'model "x" not found');
+    assert.equal(summariseErrorBody('{"detail":"Not Found"}'), 'Not Found');
+    assert.equal(summariseErrorBody('{"object":"error","message":"bad","code":400}'), 'bad');
+  });
+
+  it('reduces an HTML page to its title, or to its text without tags and scripts', () => {
+    assert.equal(summariseErrorBody('<html><head><title>503 Service Temporarily Unavailable</title></head><body>x</body></html>', 'text/html'), '503 Service Temporarily Unavailable');
+    assert.equal(summariseErrorBody('<html><body><script>var a=1;</script><h1>Gateway &amp; proxy</h1>\n\n<p>timed out</p></body></html>', 'text/html'), 'Gateway & proxy timed out');
+  });
+
+  it('keeps a long body to one line of at most 300 characters', () => {
+    const summary = summariseErrorBody(`line one\n${'x'.repeat(1000)}`);
+    assert.equal(summary.length, 300);
+    assert.ok(summary.startsWith('line one x'));
+    assert.ok(summary.endsWith('…'));
+  });
+
+  it('words a 404 without a model name, and an unexpected 4xx, with what to check', () => {
+    assert.match(httpStatusError(404, 'Not Found', '', '', undefined, { serverLabel: 'https://s', path: '/v1/chat/completions' }).message,
+      /^https:\/\/s answered 404 Not Found for \/v1\/chat\/completions\. Check the server address \(the part before \/v1\) and the model name:/);
+    const badRequest = httpStatusError(400, 'Bad Request', '{"error":{"message":"image input is not supported"}}', 'application/json', undefined, { serverLabel: 'https://s', path: '/v1/chat/completions' });
+    assert.equal(badRequest.code, 'engine-request-failed');
+    assert.match(badRequest.message, /400 Bad Request: "image input is not supported"\. Check/);
+  });
+});
