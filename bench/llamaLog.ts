@@ -15,6 +15,8 @@ export interface LlamaLogFigures {
   evalTokens?: number;
   /** Log timestamp (ms since process start) of the first "encoding mtmd batch" line. */
   encodeStartMs?: number;
+  /** "llama_kv_cache: size = X MiB": the KV cache the context allocated. */
+  kvCacheMiB?: number;
 }
 
 const timestamp = /^(\d+)\.(\d{2})\.(\d{3})\.(\d{3})\s/;
@@ -37,6 +39,8 @@ export function parseLlamaLog(lines: readonly string[]): LlamaLogFigures {
       figures.encodeMs = (figures.encodeMs ?? 0) + (at - encodeStart);
       encodeStart = undefined;
     }
+    const kv = /llama_kv_cache: size =\s*([\d.]+) MiB/.exec(line);
+    if (kv) figures.kvCacheMiB = Number(kv[1]);
     const decoded = /image decoded \(batch \d+\/\d+\) in (\d+) ms/.exec(line);
     if (decoded) figures.imageDecodeMs = (figures.imageDecodeMs ?? 0) + Number(decoded[1]);
     const prompt = /prompt eval time =\s*([\d.]+) ms \/\s*(\d+) tokens/.exec(line);

@@ -16,6 +16,8 @@ import { ensureSyntheticPair, benchModelsDirectory, testModelsDirectory, type Sy
 import { writeTestImage } from '../test/fixtures/images';
 import { runGlimpse, type GlimpseRunFigures } from './glimpseRun';
 import { runMtmdCli, type RunFigures } from './mtmdCliRun';
+import { benchImagePreparation } from './imagePreparation';
+import { benchExtensionCost } from './extensionCost';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -65,90 +67,124 @@ async function main(): Promise<void> {
       tokens: { type: 'string', default: '64' },
       preset: { type: 'string', default: 'bench' },
       ctx: { type: 'string', default: '4096' },
+      only: { type: 'string' },
     },
   });
+  const sections = new Set((values.only ?? 'engine,images,extension').split(','));
+  const report: Record<string, unknown> = {};
+  const lines: string[] = [];
   const runs = Number(values.runs);
   const threads = Number(values.threads);
   const tokens = Number(values.tokens);
   const contextSize = Number(values.ctx);
   const preset = values.preset as SyntheticPresetName;
 
-  const server = await locateServer(process.env.GLIMPSE_SERVER_PATH);
-  const cliPath = path.join(path.dirname(server.path), 'llama-mtmd-cli');
-  if (!fs.existsSync(cliPath)) throw new Error(`llama-mtmd-cli is missing next to ${server.path}: run "npm run build:engine -- --force".`);
+  if (sections.has('engine')) {
+    const server = await locateServer(process.env.GLIMPSE_SERVER_PATH);
+    const cliPath = path.join(path.dirname(server.path), 'llama-mtmd-cli');
+    if (!fs.existsSync(cliPath)) throw new Error(`llama-mtmd-cli is missing next to ${server.path}: run "npm run build:engine -- --force".`);
 
-  const modelsDir = preset === 'bench' ? benchModelsDirectory() : testModelsDirectory(preset);
-  process.stderr.write(`Preparing the ${preset} pair in ${modelsDir} (written once, then reused)…\n`);
-  const generateStarted = Date.now();
-  const pair = await ensureSyntheticPair(preset, modelsDir);
-  process.stderr.write(`  ready after ${((Date.now() - generateStarted) / 1000).toFixed(1)} s\n`);
-  const imagePath = path.join(repoRoot, 'bench', '.generated', 'images', 'screenshot-1280x960.png');
-  await writeTestImage(imagePath, { width: 1280, height: 960, format: 'png', pattern: 'screenshot' });
-  const prompt = 'Describe this image.';
-  // The CLI gets the same llama.cpp settings the engine gives llama-server (see llamaServer.ts).
-  const sharedArgs = server.accelerators.length === 0 ? ['--fit', 'off'] : [];
+    const modelsDir = preset === 'bench' ? benchModelsDirectory() : testModelsDirectory(preset);
+    process.stderr.write(`Preparing the ${preset} pair in ${modelsDir} (written once, then reused)…\n`);
+    const generateStarted = Date.now();
+    const pair = await ensureSyntheticPair(preset, modelsDir);
+    process.stderr.write(`  ready after ${((Date.now() - generateStarted) / 1000).toFixed(1)} s\n`);
+    const imagePath = path.join(repoRoot, 'bench', '.generated', 'images', 'screenshot-1280x960.png');
+    await writeTestImage(imagePath, { width: 1280, height: 960, format: 'png', pattern: 'screenshot' });
+    const prompt = 'Describe this image.';
+    // The CLI gets the same llama.cpp settings the engine gives llama-server (see llamaServer.ts).
+    const sharedArgs = server.accelerators.length === 0 ? ['--fit', 'off'] : [];
 
-  const ours: GlimpseRunFigures[] = [];
-  const cli: RunFigures[] = [];
-  for (let run = 1; run <= runs; run++) {
-    // Alternate which goes first so neither always runs with a warmer page cache.
-    const order = run % 2 ? ['glimpse', 'cli'] : ['cli', 'glimpse'];
-    for (const which of order) {
-      process.stderr.write(`run ${run}/${runs}: ${which}\n`);
-      if (which === 'glimpse') {
-        ours.push(await runGlimpse({ serverPath: server.path, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, prompt, threads, contextSize, tokens }));
-      } else {
-        cli.push(await runMtmdCli({ cliPath, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, prompt, threads, contextSize, tokens, sharedArgs }));
+    const ours: GlimpseRunFigures[] = [];
+    const cli: RunFigures[] = [];
+    for (let run = 1; run <= runs; run++) {
+      // Alternate which goes first so neither always runs with a warmer page cache.
+      const order = run % 2 ? ['glimpse', 'cli'] : ['cli', 'glimpse'];
+      for (const which of order) {
+        process.stderr.write(`run ${run}/${runs}: ${which}\n`);
+        if (which === 'glimpse') {
+          ours.push(await runGlimpse({ serverPath: server.path, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, prompt, threads, contextSize, tokens }));
+        } else {
+          cli.push(await runMtmdCli({ cliPath, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, prompt, threads, contextSize, tokens, sharedArgs }));
+        }
       }
     }
+
+    const rows: Row[] = [
+      { figure: 'load (spawn → ready for the image)', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.loadMs)), cli: median(cli.map((r) => r.loadMs)) },
+      { figure: 'image encode (projector)', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.log.encodeMs)), cli: median(cli.map((r) => r.log.encodeMs)) },
+      { figure: 'image tokens into the model', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.log.imageDecodeMs)), cli: median(cli.map((r) => r.log.imageDecodeMs)) },
+      { figure: 'prefill', unit: 'tok/s', kind: 'rate', glimpse: median(ours.map((r) => prefillRate(r, true))), cli: median(cli.map((r) => prefillRate(r, false))) },
+      { figure: 'decode', unit: 'tok/s', kind: 'rate', glimpse: median(ours.map(decodeRate)), cli: median(cli.map(decodeRate)) },
+      { figure: 'time to first token (loaded, image in hand → token)', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.firstTokenMs)), cli: median(cli.map((r) => r.firstTokenMs)) },
+      { figure: 'peak resident memory', unit: 'MiB', kind: 'memory', glimpse: median(ours.map((r) => r.peakRssMiB)), cli: median(cli.map((r) => r.peakRssMiB)) },
+      { figure: 'image preparation (sharp, in Glimpse)', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.prepareMs)) },
+    ];
+
+    const first = ours[0];
+    const conditions = {
+      date: new Date().toISOString(),
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.availableParallelism(),
+      threads,
+      preset,
+      model: `${path.basename(pair.modelPath)} ${(fs.statSync(pair.modelPath).size / 2 ** 20).toFixed(0)} MiB`,
+      mmproj: `${path.basename(pair.mmprojPath)} ${(fs.statSync(pair.mmprojPath).size / 2 ** 20).toFixed(0)} MiB`,
+      image: `1280×960 PNG, sent as ${first.prepared.width}×${first.prepared.height} ${first.prepared.mimeType}`,
+      promptTokens: first.promptTokens,
+      generatedTokens: tokens,
+      runs,
+      engine: server.version,
+      sharedFlags: sharedArgs.join(' ') || 'none',
+    };
+
+    const fileMiB = (fs.statSync(pair.modelPath).size + fs.statSync(pair.mmprojPath).size) / 2 ** 20;
+    const kvMiB = median(ours.map((r) => r.log.kvCacheMiB)) ?? 0;
+    const peakMiB = median(ours.map((r) => r.peakRssMiB));
+    lines.push(
+      `## Engine: Glimpse vs llama-mtmd-cli`,
+      '',
+      `Conditions: ${Object.entries(conditions).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+      '',
+      `| figure | unit | Glimpse | llama-mtmd-cli | ratio (≥ 0.95 goal, >1 better) |`,
+      `|---|---|---:|---:|---:|`,
+      ...rows.map((row) => `| ${row.figure} | ${row.unit} | ${format(row.glimpse)} | ${format(row.cli)} | ${format(ratio(row), 2)} |`),
+      '',
+      `Memory: llama-server peak RSS ${format(peakMiB)} MiB against model + projector files ${format(fileMiB)} MiB + KV cache ${format(kvMiB)} MiB = ${format(fileMiB + kvMiB)} MiB ` +
+        `(overhead ${format(peakMiB === undefined ? undefined : peakMiB - fileMiB - kvMiB)} MiB; target ≤ 300).`,
+      '',
+    );
+    lines.push(
+      'Notes: medians of the runs. The CLI is given the original image; Glimpse sends the image prepared for the model\'s budget ' +
+        '(its preparation time counts in its time to first token). Encode = log time between "encoding mtmd batch" and ' +
+        '"decoding image batch"; Glimpse\'s prefill excludes the encode (llama-server counts it in prompt time, llama_perf does not).',
+      '',
+    );
+    report.engine = { conditions, rows: rows.map((row) => ({ ...row, ratio: ratio(row) })), memory: { peakMiB, fileMiB, kvMiB }, raw: { glimpse: ours.map(({ prepared, ...rest }) => rest), cli } };
   }
 
-  const rows: Row[] = [
-    { figure: 'load (spawn → ready for the image)', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.loadMs)), cli: median(cli.map((r) => r.loadMs)) },
-    { figure: 'image encode (projector)', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.log.encodeMs)), cli: median(cli.map((r) => r.log.encodeMs)) },
-    { figure: 'image tokens into the model', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.log.imageDecodeMs)), cli: median(cli.map((r) => r.log.imageDecodeMs)) },
-    { figure: 'prefill', unit: 'tok/s', kind: 'rate', glimpse: median(ours.map((r) => prefillRate(r, true))), cli: median(cli.map((r) => prefillRate(r, false))) },
-    { figure: 'decode', unit: 'tok/s', kind: 'rate', glimpse: median(ours.map(decodeRate)), cli: median(cli.map(decodeRate)) },
-    { figure: 'time to first token (loaded, image in hand → token)', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.firstTokenMs)), cli: median(cli.map((r) => r.firstTokenMs)) },
-    { figure: 'peak resident memory', unit: 'MiB', kind: 'memory', glimpse: median(ours.map((r) => r.peakRssMiB)), cli: median(cli.map((r) => r.peakRssMiB)) },
-    { figure: 'image preparation (sharp, in Glimpse)', unit: 'ms', kind: 'time', glimpse: median(ours.map((r) => r.prepareMs)) },
-  ];
+  if (sections.has('images')) {
+    const figures = await benchImagePreparation(path.join(repoRoot, 'bench', '.generated', 'images'));
+    lines.push('## Image preparation (prepareImage, long side 1344; target ≤ 150 ms)', '', '| source | sent as | median ms | min ms |', '|---|---|---:|---:|',
+      ...figures.map((f) => `| ${f.source} | ${f.sentAs} | ${format(f.medianMs)} | ${format(f.minMs)} |`), '');
+    report.images = figures;
+  }
 
-  const first = ours[0];
-  const conditions = {
-    date: new Date().toISOString(),
-    cpu: os.cpus()[0]?.model ?? 'unknown',
-    cores: os.availableParallelism(),
-    threads,
-    preset,
-    model: `${path.basename(pair.modelPath)} ${(fs.statSync(pair.modelPath).size / 2 ** 20).toFixed(0)} MiB`,
-    mmproj: `${path.basename(pair.mmprojPath)} ${(fs.statSync(pair.mmprojPath).size / 2 ** 20).toFixed(0)} MiB`,
-    image: `1280×960 PNG, sent as ${first.prepared.width}×${first.prepared.height} ${first.prepared.mimeType}`,
-    promptTokens: first.promptTokens,
-    generatedTokens: tokens,
-    runs,
-    engine: server.version,
-    sharedFlags: sharedArgs.join(' ') || 'none',
-  };
+  if (sections.has('extension')) {
+    const cost = benchExtensionCost(repoRoot);
+    lines.push('## Extension cost', '', '| figure | value | target |', '|---|---:|---|',
+      `| load bundle + activate() (production build, median of fresh processes) | ${format(cost.activationMedianMs)} ms | ≤ 50 ms |`,
+      `| dist/extension.js (minified) | ${format(cost.extensionBundleKiB)} KiB | ≤ 1024 KiB |`,
+      `| media/chat.js (webview, minified) | ${format(cost.webviewBundleKiB)} KiB | — |`,
+      `| VSIX (linux-x64: sharp + libvips inside) | ${format(cost.vsixMiB)} MiB | — |`, '');
+    report.extension = cost;
+  }
 
-  const lines = [
-    `Conditions: ${Object.entries(conditions).map(([k, v]) => `${k}=${v}`).join(', ')}`,
-    '',
-    `| figure | unit | Glimpse | llama-mtmd-cli | ratio (≥ 0.95 goal, >1 better) |`,
-    `|---|---|---:|---:|---:|`,
-    ...rows.map((row) => `| ${row.figure} | ${row.unit} | ${format(row.glimpse)} | ${format(row.cli)} | ${format(ratio(row), 2)} |`),
-  ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  process.stdout.write(
-    '\nNotes: medians of the runs. The CLI is given the original image; Glimpse sends the image prepared for the model\'s budget ' +
-      '(its preparation time counts in its time to first token). Encode = log time between "encoding mtmd batch" and ' +
-      '"decoding image batch"; Glimpse\'s prefill excludes the encode (llama-server counts it in prompt time, llama_perf does not).\n',
-  );
-
   const resultsDir = path.join(repoRoot, 'bench', 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `engine-${conditions.date.replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ conditions, rows: rows.map((row) => ({ ...row, ratio: ratio(row) })), raw: { glimpse: ours.map(({ prepared, ...rest }) => rest), cli } }, null, 2));
+  const file = path.join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(report, null, 2));
   process.stderr.write(`Results written to ${path.relative(repoRoot, file)}\n`);
 }
 

@@ -181,10 +181,11 @@ async function probeRequest(endpoint: OpenAiEndpoint, method: 'GET' | 'POST', pa
   return { status, json, note };
 }
 
+/** The alias the server was given, else the model file's name (llama-server's alias defaults to the full path). */
 function loadedModelName(props: any): string | undefined {
-  if (typeof props.model_alias === 'string' && props.model_alias) return props.model_alias;
-  if (typeof props.model_path === 'string' && props.model_path) return props.model_path.split(/[\\/]/).pop();
-  return undefined;
+  const path = typeof props.model_path === 'string' ? props.model_path : '';
+  if (typeof props.model_alias === 'string' && props.model_alias && props.model_alias !== path) return props.model_alias;
+  return path ? path.split(/[\\/]/).pop() : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, any> {

@@ -60,6 +60,13 @@ export function summariseErrorBody(text: string, contentType = ''): string {
 export function httpStatusError(status: number, statusText: string, body: string, contentType: string, retryAfterMs: number | undefined, context: HttpErrorContext): GlimpseError {
   const detail = summariseErrorBody(body, contentType);
   const answered = `${context.serverLabel} answered ${status}${statusText ? ` ${statusText}` : ''}${detail ? `: "${detail}"` : ''}`;
+  if ((status === 400 || status === 500) && imagesRefused.test(detail)) {
+    const model = context.model ? `"${context.model}"` : 'its model';
+    return new GlimpseError(
+      'remote-no-vision',
+      `${answered}. The server cannot read images with ${model}. Pick a vision model on that server (or ask whoever runs it to load one with its projector), or ask without images.`,
+    );
+  }
   if (status === 401 || status === 403) {
     return new GlimpseError(
       'remote-unauthorized',
@@ -86,6 +93,9 @@ export function httpStatusError(status: number, statusText: string, body: string
   }
   return new GlimpseError('engine-request-failed', `${answered}. Check the server address, the model name and the request settings.`);
 }
+
+/** How llama-server, vLLM, OpenAI and Ollama word "this model does not take images". */
+const imagesRefused = /image input is not supported|not a multimodal model|image_url is only supported|does not support (image|vision|multimodal)|images? (is|are) not supported|model does not support images/i;
 
 export function describeWait(ms: number): string {
   if (ms < 1000) return `${ms} ms`;

@@ -186,6 +186,13 @@ describe('openAiClient against a failing remote server', () => {
     });
   });
 
+  it('reports a server refusing images for a text-only model as remote-no-vision, naming the model', async () => {
+    const refusesImages = json(500, { error: { code: 500, message: 'image input is not supported - hint: if this is unexpected, you may need to provide the mmproj', type: 'server_error' } });
+    await withScriptedServer(refusesImages, async ({ baseUrl }) => {
+      await rejectsWith(ask({ baseUrl, model: 'qwen-text' }, fast), 'remote-no-vision', /image input is not supported.*cannot read images with "qwen-text"\. Pick a vision model/);
+    });
+  });
+
   it('reports a proxy\'s HTML 502 page by its title', async () => {
     const badGateway: Handler = (_req, res) => {
       res.writeHead(502, { 'content-type': 'text/html' });
