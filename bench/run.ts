@@ -153,6 +153,10 @@ async function main(): Promise<void> {
       `Memory: llama-server peak RSS ${format(peakMiB)} MiB against model + projector files ${format(fileMiB)} MiB + KV cache ${format(kvMiB)} MiB = ${format(fileMiB + kvMiB)} MiB ` +
         `(overhead ${format(peakMiB === undefined ? undefined : peakMiB - fileMiB - kvMiB)} MiB; target ≤ 300).`,
       '',
+      `Follow-up on the same image: time to first token ${format(median(ours.map((r) => r.followUpFirstTokenMs)))} ms against ${format(median(ours.map((r) => r.firstTokenMs)))} ms ` +
+        `for the first question (${format((median(ours.map((r) => r.followUpFirstTokenMs / r.firstTokenMs)) ?? NaN) * 100)} %; target ≤ 10 %), ` +
+        `${format(median(ours.map((r) => r.followUpCachedTokens)), 0)} of the first prompt's ${first.promptTokens} tokens reused from the cache.`,
+      '',
     );
     lines.push(
       'Notes: medians of the runs. The CLI is given the original image; Glimpse sends the image prepared for the model\'s budget ' +
