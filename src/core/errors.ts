@@ -15,6 +15,15 @@ export type GlimpseErrorCode =
   | 'pair-mismatch'
   | 'model-no-vision'
   | 'model-not-configured'
+  // the model catalog and downloads
+  | 'catalog-invalid'
+  | 'download-no-space'
+  | 'download-not-found'
+  | 'download-http-error'
+  | 'download-bad-response'
+  | 'download-checksum-mismatch'
+  | 'download-failed'
+  | 'download-busy'
   // images
   | 'image-missing'
   | 'image-too-large-file'
@@ -37,6 +46,11 @@ export type GlimpseErrorCode =
   | 'remote-bad-response'
   | 'remote-timeout'
   | 'remote-no-vision'
+  // conversation history
+  | 'history-not-found'
+  | 'history-corrupt'
+  | 'history-image-missing'
+  | 'history-write-failed'
   | 'invalid-argument'
   | 'cancelled'
   | 'internal';

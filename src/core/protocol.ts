@@ -18,6 +18,15 @@ export interface ImageView {
   readonly height: number;
   readonly originalWidth: number;
   readonly originalHeight: number;
+  /** Visual tokens the image takes in the model's context, when the projector lets us predict it. */
+  readonly tokens?: number;
+  /** Set when the downscale will likely make small text unreadable (suggest a crop). */
+  readonly warning?: string;
+}
+
+/** An image attached in the composer, prepared for the model, not yet sent. */
+export interface PendingImageView extends ImageView {
+  readonly id: string;
 }
 
 export interface TurnView {
@@ -46,6 +55,11 @@ export interface AnswerStats {
 export type WebviewMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'ask'; readonly text: string }
+  /** Bytes of a pasted or dropped image (base64), checked against maxAttachmentBytes on both sides. */
+  | { readonly type: 'attachImage'; readonly name: string; readonly mimeType: string; readonly dataBase64: string }
+  /** The attach button: the host opens a file picker. */
+  | { readonly type: 'pickImages' }
+  | { readonly type: 'removeImage'; readonly id: string }
   | { readonly type: 'stop' }
   | { readonly type: 'action'; readonly action: ErrorAction }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
@@ -58,7 +72,11 @@ export type HostMessage =
   | { readonly type: 'answerDelta'; readonly turnId: string; readonly text: string }
   | { readonly type: 'answerEnded'; readonly turnId: string; readonly status: 'done' | 'stopped' | 'error'; readonly error?: string; readonly actions?: readonly ErrorAction[]; readonly stats?: AnswerStats }
   | { readonly type: 'engineStatus'; readonly status: EngineStatus; readonly detail?: string }
-  | { readonly type: 'busy'; readonly busy: boolean };
+  | { readonly type: 'busy'; readonly busy: boolean }
+  /** The images attached for the next question, as the model will see them. */
+  | { readonly type: 'pendingImages'; readonly images: readonly PendingImageView[] }
+  /** A message for the composer area (e.g. an attachment refused), not part of the conversation. */
+  | { readonly type: 'notice'; readonly level: 'info' | 'warning' | 'error'; readonly text: string };
 
 // ---- runtime validation (hand-written: no dependency, both bundles share it) ----
 
@@ -75,20 +93,34 @@ const object = (fields: Record<string, Check>): Check => (v) =>
 
 /** The longest question the panel may send: a guard against a runaway paste, not a model limit. */
 export const maxQuestionLength = 20_000;
+/** The largest image the panel may send as bytes (checked in the webview before sending, and again here). */
+export const maxAttachmentBytes = 20 * 1024 * 1024;
+/** base64 grows data by 4/3. */
+const maxAttachmentBase64Length = Math.ceil(maxAttachmentBytes / 3) * 4;
 const errorActions = ['openSettings', 'showLog', 'retry'] as const;
 
 const webviewSchemas: Record<WebviewMessage['type'], Record<string, Check>> = {
   ready: {},
   ask: { text: maxLength(maxQuestionLength) },
+  attachImage: {
+    name: maxLength(500),
+    mimeType: (v) => typeof v === 'string' && /^image\/[a-z0-9.+-]+$/.test(v),
+    dataBase64: (v) => typeof v === 'string' && v.length <= maxAttachmentBase64Length && /^[A-Za-z0-9+/]*={0,2}$/.test(v.slice(-4)),
+  },
+  pickImages: {},
+  removeImage: { id: maxLength(100) },
   stop: {},
   action: { action: oneOf(...errorActions) },
   log: { level: oneOf('info', 'warn', 'error'), message: maxLength(4_000) },
 };
 
-const imageView = object({
-  label: isString, thumbnail: (v) => typeof v === 'string' && v.startsWith('data:image/'),
+const imageFields = {
+  label: isString, thumbnail: (v: unknown) => typeof v === 'string' && v.startsWith('data:image/'),
   width: isNumber, height: isNumber, originalWidth: isNumber, originalHeight: isNumber,
-});
+  tokens: optional(isNumber), warning: optional(isString),
+};
+const imageView = object(imageFields);
+const pendingImageView = object({ ...imageFields, id: isString });
 const answerStats = object({
   promptTokens: optional(isNumber), cachedTokens: optional(isNumber), generatedTokens: optional(isNumber),
   tokensPerSecond: optional(isNumber), firstTokenMs: optional(isNumber),
@@ -110,6 +142,8 @@ const hostSchemas: Record<HostMessage['type'], Record<string, Check>> = {
   },
   engineStatus: { status: oneOf('idle', 'loading', 'generating', 'error'), detail: optional(isString) },
   busy: { busy: isBoolean },
+  pendingImages: { images: arrayOf(pendingImageView) },
+  notice: { level: oneOf('info', 'warning', 'error'), text: isString },
 };
 
 export type ParseResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly reason: string };

@@ -4,11 +4,14 @@
 
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Conversation, type PendingAnswer } from '../core/chat/conversation';
+import { randomUUID } from 'node:crypto';
+import { Conversation, imageViewOf, type PendingAnswer } from '../core/chat/conversation';
+import type { EngineDescription } from '../core/engine/chatEngine';
+import { SUPPORTED_IMAGE_EXTENSIONS } from '../core/images/formats';
 import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
-import { prepareImage } from '../core/images/prepare';
+import { prepareImage, type ImageInput, type PreparedImage } from '../core/images/prepare';
 import { thumbnailDataUri } from '../core/images/thumbnail';
-import type { AnswerStats, ErrorAction, HostMessage, TurnView, WebviewMessage } from '../core/protocol';
+import { maxAttachmentBytes, type AnswerStats, type ErrorAction, type HostMessage, type ImageView, type PendingImageView, type TurnView, type WebviewMessage } from '../core/protocol';
 import { readConfig } from './config';
 import { ChatPanel } from './chatPanel';
 import type { EngineHost } from './engineHost';
@@ -40,6 +43,8 @@ export class ChatController implements vscode.Disposable {
   private conversation = new Conversation();
   private current: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Images attached in the composer for the next question. */
+  private readonly pendingImages: Array<{ image: PreparedImage; view: PendingImageView }> = [];
   private readonly postEmitter = new vscode.EventEmitter<HostMessage>();
 
   /** Every message sent to the panel (observability for tests and the log). */
@@ -85,16 +90,10 @@ export class ChatController implements vscode.Disposable {
     const controller = new AbortController();
     this.current = controller;
     try {
-      const engine = await this.engine.describe();
-      if (engine.vision === false) throw new GlimpseError('model-no-vision', engine.visionRefusal ?? `${engine.modelLabel} cannot see images.`);
-      const limits = { maxFileBytes: 50 * 2 ** 20 };
-      const images = await Promise.all(files.map((file) => prepareImage({ path: file.fsPath }, engine.imageBudget, limits, controller.signal)));
-      const thumbnails = await Promise.all(images.map((image) => thumbnailDataUri(image)));
-      for (const image of images) {
-        this.log.info(`[chat] ${image.label}: ${image.originalWidth}×${image.originalHeight} sent as ${image.width}×${image.height} ${image.mimeType}`);
-      }
+      const engine = await this.describeForImages();
+      const { images, views } = await this.prepareForModel(engine, files.map((file) => ({ path: file.fsPath })), controller.signal);
       this.conversation = new Conversation();
-      const { pending } = this.conversation.begin(images, thumbnails, question);
+      const { pending } = this.conversation.begin(images, views, question);
       this.openPanel();
       this.sendSnapshot();
       return await this.answer(pending, controller);
@@ -108,15 +107,49 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
-  /** A question typed in the panel: a follow-up in the current conversation. */
+  /** A question typed in the panel: a follow-up in the current conversation, with any attached images. */
   async ask(text: string): Promise<AnswerOutcome> {
     if (this.current || this.conversation.isAnswering) return { status: 'error', text: '', error: 'An answer is still streaming.' };
     const controller = new AbortController();
     this.current = controller;
-    const { user, answer, pending } = this.conversation.followUp(text);
+    const attached = this.pendingImages.splice(0);
+    if (attached.length > 0) this.post({ type: 'pendingImages', images: [] });
+    const { user, answer, pending } = this.conversation.followUp(text, attached.map((a) => a.image), attached.map(({ view }) => stripId(view)));
     this.post({ type: 'turnAdded', turn: user });
     this.post({ type: 'turnAdded', turn: answer });
     return this.answer(pending, controller);
+  }
+
+  /** Adds pasted, dropped or picked images to the next question, prepared as the model will see them. */
+  async attach(inputs: readonly ImageInput[]): Promise<void> {
+    try {
+      const engine = await this.describeForImages();
+      const { images, views } = await this.prepareForModel(engine, inputs);
+      for (const [index, image] of images.entries()) this.pendingImages.push({ image, view: { ...views[index], id: randomUUID() } });
+      this.post({ type: 'pendingImages', images: this.pendingImages.map((p) => p.view) });
+    } catch (error) {
+      const failure = asGlimpseError(error);
+      this.log.warn(`[chat] attachment refused: ${failure.message}`);
+      this.post({ type: 'notice', level: 'error', text: failure.message });
+    }
+  }
+
+  /** The engine's description, refusing when its model cannot see images (never dropped silently). */
+  private async describeForImages(): Promise<EngineDescription> {
+    const engine = await this.engine.describe();
+    if (engine.vision === false) throw new GlimpseError('model-no-vision', engine.visionRefusal ?? `${engine.modelLabel} cannot see images.`);
+    return engine;
+  }
+
+  /** Prepares images once for this engine: the bytes to send and what the panel shows of them. */
+  private async prepareForModel(engine: EngineDescription, inputs: readonly ImageInput[], signal?: AbortSignal): Promise<{ images: PreparedImage[]; views: ImageView[] }> {
+    const limits = { maxFileBytes: 50 * 2 ** 20 };
+    const images = await Promise.all(inputs.map((input) => prepareImage(input, engine.imageBudget, limits, signal)));
+    const views = await Promise.all(images.map(async (image) => {
+      this.log.info(`[chat] ${image.label}: ${image.originalWidth}×${image.originalHeight} sent as ${image.width}×${image.height} ${image.mimeType}`);
+      return imageViewOf(image, await thumbnailDataUri(image), { tokens: engine.imageTokens?.(image.width, image.height), warning: downscaleWarning(image) });
+    }));
+    return { images, views };
   }
 
   async retry(): Promise<AnswerOutcome | undefined> {
@@ -186,11 +219,30 @@ export class ChatController implements vscode.Disposable {
         this.sendSnapshot();
         break;
       case 'ask':
-        if (message.text.trim()) void this.ask(message.text);
+        if (message.text.trim() || this.pendingImages.length > 0) void this.ask(message.text);
         break;
       case 'stop':
         this.stop();
         break;
+      case 'attachImage': {
+        const bytes = Buffer.from(message.dataBase64, 'base64');
+        if (bytes.length > maxAttachmentBytes) {
+          this.post({ type: 'notice', level: 'error', text: `${message.name} is ${(bytes.length / 2 ** 20).toFixed(1)} MB; the limit for a pasted image is ${maxAttachmentBytes / 2 ** 20} MB. Crop or downscale it first.` });
+          break;
+        }
+        void this.attach([{ bytes, label: message.name || 'pasted image' }]);
+        break;
+      }
+      case 'pickImages':
+        void vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Attach', title: 'Glimpse: attach images', filters: { Images: [...SUPPORTED_IMAGE_EXTENSIONS] } })
+          .then((files) => files && this.attach(files.map((file) => ({ path: file.fsPath }))));
+        break;
+      case 'removeImage': {
+        const index = this.pendingImages.findIndex((p) => p.view.id === message.id);
+        if (index >= 0) this.pendingImages.splice(index, 1);
+        this.post({ type: 'pendingImages', images: this.pendingImages.map((p) => p.view) });
+        break;
+      }
       case 'action':
         void this.runAction(message.action);
         break;
@@ -213,6 +265,7 @@ export class ChatController implements vscode.Disposable {
   private sendSnapshot(): void {
     this.post({ type: 'conversation', turns: this.conversation.turns, modelLabel: this.engine.modelLabel });
     this.post({ type: 'busy', busy: this.current !== undefined });
+    this.post({ type: 'pendingImages', images: this.pendingImages.map((p) => p.view) });
   }
 
   /** A failure before any answer exists (no model, bad image): a notification with actions. */
@@ -233,6 +286,18 @@ export class ChatController implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.postEmitter.dispose();
   }
+}
+
+/** Halving a screenshot or more usually makes its small text unreadable for the model. */
+export function downscaleWarning(image: PreparedImage): string | undefined {
+  const scale = image.width / image.originalWidth;
+  if (scale >= 0.5) return undefined;
+  return `Sent at ${image.width}×${image.height} from ${image.originalWidth}×${image.originalHeight}: small text may be unreadable. Attach a crop of the part that matters for a sharper view.`;
+}
+
+function stripId(view: PendingImageView): ImageView {
+  const { id: _id, ...rest } = view;
+  return rest;
 }
 
 function clean(stats: AnswerStats | undefined): AnswerStats | undefined {

@@ -1,12 +1,22 @@
-// The composer at the bottom of the panel: the question box, Send, and Stop while an answer is
-// being generated. Enter sends, Shift+Enter starts a new line, Escape (anywhere) stops.
+// The composer at the bottom of the panel: the notice line, the images attached for the next
+// question, the attach button, the question box, Send, and Stop while an answer is being
+// generated. Enter sends, Shift+Enter starts a new line, Escape (anywhere) stops. A question may
+// be only images: Send is enabled when there is text or an attached image.
 
 import { maxQuestionLength } from '../core/protocol';
+import type { PendingImageView } from '../core/protocol';
 import { createElement } from './dom';
+import { NoticeArea } from './notices';
+import type { NoticeLevel } from './notices';
+import { PendingImageStrip } from './pendingImages';
 
 export interface ComposerEvents {
+  /** The question, trimmed; '' when the user sends attached images without text. */
   readonly onSend: (text: string) => void;
   readonly onStop: () => void;
+  /** The attach button: the host opens a file picker. */
+  readonly onPickImages: () => void;
+  readonly onRemoveImage: (id: string) => void;
   /** Called on every edit, so the draft survives the panel being hidden and shown again. */
   readonly onDraftChange: (draft: string) => void;
 }
@@ -16,6 +26,9 @@ export class Composer {
   private readonly textarea: HTMLTextAreaElement;
   private readonly sendButton: HTMLButtonElement;
   private readonly stopButton: HTMLButtonElement;
+  private readonly attachButton: HTMLButtonElement;
+  private readonly notices: NoticeArea;
+  private readonly pendingImages: PendingImageStrip;
   private busy = false;
 
   constructor(private readonly document: Document, private readonly events: ComposerEvents, draft = '') {
@@ -29,9 +42,20 @@ export class Composer {
     this.sendButton = createElement(document, 'button', { className: 'primary-button send-button', text: 'Send', attributes: { type: 'button', 'aria-label': 'Send question' } });
     this.stopButton = createElement(document, 'button', { className: 'secondary-button stop-button', text: 'Stop', attributes: { type: 'button', 'aria-label': 'Stop the answer' } });
     this.stopButton.hidden = true;
+    this.attachButton = createElement(document, 'button', {
+      className: 'secondary-button attach-button', text: '+',
+      attributes: { type: 'button', 'aria-label': 'Attach image', title: 'Attach image (or paste one, or drop one while holding Shift)' },
+    });
+    this.notices = new NoticeArea(document, () => this.focus());
+    this.pendingImages = new PendingImageStrip(document, (id) => this.events.onRemoveImage(id), () => this.focus());
     this.element = createElement(document, 'form', { className: 'composer', attributes: { 'aria-label': 'Question' } }, [
-      label, this.textarea, createElement(document, 'div', { className: 'composer-buttons' }, [this.sendButton, this.stopButton]),
+      this.notices.element,
+      this.pendingImages.element,
+      createElement(document, 'div', { className: 'composer-row' }, [
+        this.attachButton, label, this.textarea, createElement(document, 'div', { className: 'composer-buttons' }, [this.sendButton, this.stopButton]),
+      ]),
     ]);
+    this.updateSendButton();
 
     this.element.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -39,7 +63,11 @@ export class Composer {
     });
     this.sendButton.addEventListener('click', () => this.send());
     this.stopButton.addEventListener('click', () => this.events.onStop());
-    this.textarea.addEventListener('input', () => this.events.onDraftChange(this.textarea.value));
+    this.attachButton.addEventListener('click', () => this.events.onPickImages());
+    this.textarea.addEventListener('input', () => {
+      this.updateSendButton();
+      this.events.onDraftChange(this.textarea.value);
+    });
     this.textarea.addEventListener('keydown', (event) => {
       // isComposing: Enter that confirms an IME composition (Chinese, Japanese, …) does not send.
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -62,8 +90,8 @@ export class Composer {
     this.busy = busy;
     this.textarea.disabled = busy;
     this.sendButton.hidden = busy;
-    this.sendButton.disabled = busy;
     this.stopButton.hidden = !busy;
+    this.updateSendButton();
     // Keep keyboard focus in the composer as the controls swap: on Stop while busy, back in the box after.
     if (focusWasInComposer) (busy ? this.stopButton : this.textarea).focus();
   }
@@ -72,11 +100,34 @@ export class Composer {
     if (!this.busy) this.textarea.focus();
   }
 
-  private send(): void {
-    if (this.busy) return;
+  /** The host's list of images for the next question (empty after a question took them). */
+  setPendingImages(images: readonly PendingImageView[]): void {
+    this.pendingImages.render(images);
+    this.updateSendButton();
+  }
+
+  /** Shows a notice above the composer, replacing the previous one. */
+  showNotice(level: NoticeLevel, text: string): void {
+    this.notices.show(level, text);
+  }
+
+  private canSend(): boolean {
     const text = this.textarea.value.trim();
-    if (!text || text.length > maxQuestionLength) return;
+    return !this.busy && text.length <= maxQuestionLength && (text.length > 0 || this.pendingImages.size > 0);
+  }
+
+  private updateSendButton(): void {
+    this.sendButton.disabled = !this.canSend();
+  }
+
+  private send(): void {
+    if (!this.canSend()) return;
+    const text = this.textarea.value.trim();
+    // Send is about to be disabled (empty box): keep the keyboard in the composer.
+    if (this.document.activeElement === this.sendButton) this.textarea.focus();
     this.textarea.value = '';
+    this.notices.clear();
+    this.updateSendButton();
     this.events.onDraftChange('');
     this.events.onSend(text);
   }

@@ -1,21 +1,16 @@
-// The elements for one turn of the conversation: a user turn (image thumbnails and the question,
-// as text) and an assistant turn (markdown that grows as deltas arrive, then an end badge, the
-// error with its actions, and the answer's stats).
+// The elements for one turn of the conversation: a user turn (image thumbnails with what the
+// model was sent, and the question, as text) and an assistant turn (markdown that grows as deltas
+// arrive, then an end badge, the error with its actions, and the answer's stats).
 
 import type { AnswerStats, ErrorAction, ImageView, TurnView } from '../core/protocol';
 import { createElement } from './dom';
+import { downscaleCaption, thumbnailFigure, tokenCaption } from './thumbnails';
 
 const actionLabels: Record<ErrorAction, string> = {
   openSettings: 'Open Settings',
   showLog: 'Show Log',
   retry: 'Retry',
 };
-
-/** "1024×768 sent (from 4032×3024)" when the model got a smaller image than the file; else undefined. */
-export function downscaleCaption(image: ImageView): string | undefined {
-  if (image.width === image.originalWidth && image.height === image.originalHeight) return undefined;
-  return `${image.width}×${image.height} sent (from ${image.originalWidth}×${image.originalHeight})`;
-}
 
 /** "212 tokens · 18.4 tok/s · first token 950 ms"; empty when nothing is known. */
 export function formatStats(stats: AnswerStats): string {
@@ -30,25 +25,17 @@ export function formatStats(stats: AnswerStats): string {
   return parts.join(' · ');
 }
 
-function thumbnail(document: Document, image: ImageView): HTMLElement {
-  const figure = createElement(document, 'figure', { className: 'thumbnail' });
-  // The protocol only lets data:image/ URIs through; checked again here because this is the one
-  // place the panel sets a src, and the CSP (img-src data:) is the last line, not the only one.
-  if (image.thumbnail.startsWith('data:image/')) {
-    figure.append(createElement(document, 'img', { attributes: { src: image.thumbnail, alt: image.label, title: image.label } }));
-  } else {
-    figure.append(createElement(document, 'span', { className: 'thumbnail-missing', text: image.label }));
-  }
-  const caption = downscaleCaption(image);
-  if (caption) figure.append(createElement(document, 'figcaption', { text: caption }));
-  return figure;
+/** A user turn's caption: "896×672 sent (from 2688×2016) · 1024 tokens", either part when known. */
+export function sentImageCaption(image: ImageView): string | undefined {
+  const parts = [downscaleCaption(image), tokenCaption(image)].filter((part): part is string => part !== undefined);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
 export function createUserTurn(document: Document, turn: TurnView): HTMLElement {
   const element = createElement(document, 'article', { className: 'turn turn-user', attributes: { 'aria-label': 'You' } });
   element.dataset.turnId = turn.id;
   if (turn.images && turn.images.length > 0) {
-    element.append(createElement(document, 'div', { className: 'thumbnails' }, turn.images.map((image) => thumbnail(document, image))));
+    element.append(createElement(document, 'div', { className: 'thumbnails' }, turn.images.map((image) => thumbnailFigure(document, image, sentImageCaption(image)))));
   }
   if (turn.text) element.append(createElement(document, 'p', { className: 'question', text: turn.text }));
   return element;

@@ -1,11 +1,14 @@
-// The chat panel's view: header (model and engine status), the conversation log and the composer.
+// The chat panel's view: header (model and engine status), the conversation log and the composer,
+// and the ways images come in (paste anywhere in the panel, Shift+drop, the attach button).
 // It takes validated HostMessages and posts WebviewMessages through an injected function, and
 // builds into an injected document, so unit tests run it in jsdom without a webview.
 
 import { parseHostMessage } from '../core/protocol';
 import type { EngineStatus, ErrorAction, HostMessage, TurnView, WebviewMessage } from '../core/protocol';
+import { filesIn, ImageIntake } from './attachments';
 import { Composer } from './composer';
 import { createElement } from './dom';
+import { DropZone } from './dropZone';
 import { renderMarkdown } from './markdown';
 import { AssistantTurn, createUserTurn } from './turns';
 
@@ -101,13 +104,28 @@ export class ChatView {
         this.post({ type: 'ask', text });
       },
       onStop: () => this.post({ type: 'stop' }),
+      onPickImages: () => this.post({ type: 'pickImages' }),
+      onRemoveImage: (id) => this.post({ type: 'removeImage', id }),
       onDraftChange: (draft) => this.state?.setState({ draft }),
     }, readDraft(this.state?.getState()));
+
+    const intake = new ImageIntake(document.defaultView, {
+      post: (message) => this.post(message),
+      refuse: (text) => this.composer.showNotice('error', text),
+    });
+    // On the document, so a paste works wherever the focus is; a paste without images stays a
+    // normal paste into the question box.
+    document.addEventListener('paste', (event: Event) => {
+      const taken = intake.take(filesIn((event as ClipboardEvent).clipboardData), false).taken;
+      if (taken > 0) event.preventDefault();
+    });
+    const dropZone = new DropZone(document, (transfer) => intake.take(filesIn(transfer), true));
 
     this.root = createElement(document, 'div', { className: 'chat' }, [
       createElement(document, 'header', { className: 'chat-header' }, [this.modelLabel, status]),
       this.log,
       this.composer.element,
+      dropZone.element,
     ]);
   }
 
@@ -171,6 +189,12 @@ export class ChatView {
       case 'busy':
         this.composer.setBusy(message.busy);
         this.root.classList.toggle('busy', message.busy);
+        return;
+      case 'pendingImages':
+        this.composer.setPendingImages(message.images);
+        return;
+      case 'notice':
+        this.composer.showNotice(message.level, message.text);
         return;
     }
     this.emptyState.hidden = this.turnList.childElementCount > 0;

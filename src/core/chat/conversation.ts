@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PreparedImage } from '../images/prepare';
 import type { AnswerStats, ErrorAction, ImageView, TurnView } from '../protocol';
-import { explainImageTurns, type ImageKind } from './prompts';
+import { explainImageTurns, explainSystemPrompt, type ImageKind } from './prompts';
 import type { ChatTurn } from './turn';
 
 export interface PendingAnswer {
@@ -27,31 +27,27 @@ export class Conversation {
     return this.pending !== undefined;
   }
 
-  /** The first question, about the given images; returns the user turn's view and the pending answer. */
-  begin(images: readonly PreparedImage[], thumbnails: readonly string[], question?: string, kind?: ImageKind): { user: TurnView; answer: TurnView; pending: PendingAnswer } {
+  /** The first question, about the given images (views: what the panel shows of each). */
+  begin(images: readonly PreparedImage[], views: readonly ImageView[], question?: string, kind?: ImageKind): { user: TurnView; answer: TurnView; pending: PendingAnswer } {
     if (this.sent.length > 0) throw new Error('This conversation has already begun.');
     const turns = explainImageTurns({ images, question, kind });
     this.sent.push(...turns);
-    const imageViews: ImageView[] = images.map((image, index) => ({
-      label: image.label,
-      thumbnail: thumbnails[index],
-      width: image.width,
-      height: image.height,
-      originalWidth: image.originalWidth,
-      originalHeight: image.originalHeight,
-    }));
-    const user: TurnView = { id: randomUUID(), role: 'user', text: question?.trim() || defaultQuestion(images.length), images: imageViews };
+    const user: TurnView = { id: randomUUID(), role: 'user', text: question?.trim() || defaultQuestion(images.length), images: [...views] };
     this.views.push(user);
     return { user, ...this.openAnswer() };
   }
 
-  /** A follow-up question: appends to the sent turns without touching the earlier ones. */
-  followUp(question: string): { user: TurnView; answer: TurnView; pending: PendingAnswer } {
+  /**
+   * A follow-up question, optionally with more images: appends to the sent turns without touching
+   * the earlier ones. The first question of a conversation that has none yet begins it.
+   */
+  followUp(question: string, images: readonly PreparedImage[] = [], views: readonly ImageView[] = []): { user: TurnView; answer: TurnView; pending: PendingAnswer } {
     if (this.pending) throw new Error('An answer is still streaming.');
-    const text = question.trim();
-    if (this.sent.length === 0) this.sent.push({ role: 'system', text: 'You are Glimpse, an assistant for software developers inside a code editor. Answer in Markdown.' });
-    this.sent.push({ role: 'user', text });
-    const user: TurnView = { id: randomUUID(), role: 'user', text };
+    if (this.sent.length === 0 && images.length > 0) return this.begin(images, views, question || undefined);
+    const text = question.trim() || defaultQuestion(images.length);
+    if (this.sent.length === 0) this.sent.push({ role: 'system', text: explainSystemPrompt });
+    this.sent.push(images.length > 0 ? { role: 'user', text, images } : { role: 'user', text });
+    const user: TurnView = images.length > 0 ? { id: randomUUID(), role: 'user', text, images: [...views] } : { id: randomUUID(), role: 'user', text };
     this.views.push(user);
     return { user, ...this.openAnswer() };
   }
@@ -92,6 +88,19 @@ export class Conversation {
     this.pending = { turnId: answer.id, text: '' };
     return { answer, pending: { turnId: answer.id, request: [...this.sent] } };
   }
+}
+
+/** The panel's view of a prepared image: its thumbnail, sizes, token count and any warning. */
+export function imageViewOf(image: PreparedImage, thumbnail: string, extra: { tokens?: number; warning?: string } = {}): ImageView {
+  return {
+    label: image.label,
+    thumbnail,
+    width: image.width,
+    height: image.height,
+    originalWidth: image.originalWidth,
+    originalHeight: image.originalHeight,
+    ...definedOnly(extra),
+  };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

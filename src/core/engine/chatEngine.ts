@@ -15,6 +15,8 @@ export interface EngineDescription {
   readonly visionRefusal?: string;
   /** How large an image to send. */
   readonly imageBudget: ImageBudget;
+  /** Visual tokens an image of this size (as sent) takes, when the projector lets us predict it. */
+  readonly imageTokens?: (width: number, height: number) => number | undefined;
 }
 
 export interface ChatEngine {

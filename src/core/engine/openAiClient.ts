@@ -21,6 +21,8 @@ export const defaultMaxRetryWaitMs = 10_000;
 const fallbackRetryWaitMs = 1_000;
 const maxWholeAnswerBytes = 4 * 1024 * 1024;
 const chatPath = '/v1/chat/completions';
+/** Sent when no model is named; llama-server serves its one model whatever the name. */
+const defaultModelName = 'default';
 
 export interface OpenAiEndpoint {
   /** e.g. http://127.0.0.1:8080 (no trailing /v1). */
@@ -119,7 +121,7 @@ export async function* streamChatCompletion(
   signal?: AbortSignal,
 ): AsyncGenerator<ChatStreamEvent> {
   const body: Record<string, unknown> = {
-    model: endpoint.model ?? 'default',
+    model: endpoint.model ?? defaultModelName,
     messages: toOpenAiMessages(turns),
     stream: true,
     stream_options: { include_usage: true },
@@ -168,7 +170,7 @@ async function openStream(endpoint: OpenAiEndpoint, body: string, options: ChatC
       await delay(waitMs, signal);
       continue;
     }
-    throw httpStatusError(response.status, response.statusText, text, contentType, retryAfterMs, { serverLabel: endpoint.baseUrl, path: chatPath, model: endpoint.model });
+    throw httpStatusError(response.status, response.statusText, text, contentType, retryAfterMs, { serverLabel: endpoint.baseUrl, path: chatPath, model: endpoint.model ?? defaultModelName });
   }
 }
 
@@ -302,7 +304,7 @@ function readTimings(raw: any): ServerTimings {
 }
 
 function streamError(raw: any, endpoint: OpenAiEndpoint): GlimpseError {
-  const message = typeof raw === 'string' ? raw : (raw?.message ?? JSON.stringify(raw));
+  const message = String(typeof raw === 'string' ? raw : (raw?.message ?? JSON.stringify(raw))).trim().replace(/\.$/, '');
   return new GlimpseError(
     'engine-request-failed',
     `The server at ${endpoint.baseUrl} reported an error while answering: ${message}. Try again; a shorter conversation, fewer images or a smaller answer limit may help if the message is about the context size.`,

@@ -11,7 +11,6 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
 import { GlimpseError } from '../errors';
 
 export interface HttpRequestOptions {
@@ -98,13 +97,14 @@ export function sendHttpRequest(url: URL, options: HttpRequestOptions): Promise<
     signal?.addEventListener('abort', onAbort, { once: true });
 
     timer = setTimeout(() => fail(connectTimeoutError(serverLabel, options.connectTimeoutMs)), options.connectTimeoutMs);
-    request.once('socket', (socket: Socket) => {
-      socket.once(secure ? 'secureConnect' : 'connect', () => {
-        if (failure) return;
-        phase = 'waiting';
-        armIdle();
-      });
-    });
+    // A write completes only once the connection is open (and, for https, the TLS handshake done):
+    // the first completed write ends the connect phase, each later one is activity. This holds
+    // whatever agent supplies the socket (VS Code's proxy agent may hand over one already connected).
+    const onWritten = () => {
+      if (failure || response) return;
+      phase = 'waiting';
+      armIdle();
+    };
     request.on('error', (error) => {
       close();
       reject(failure ?? networkError(error, serverLabel, phase));
@@ -166,12 +166,10 @@ export function sendHttpRequest(url: URL, options: HttpRequestOptions): Promise<
 
     if (body) {
       for (let offset = 0; offset < body.length; offset += writePieceBytes) {
-        request.write(body.subarray(offset, offset + writePieceBytes), () => {
-          if (phase === 'waiting') armIdle();
-        });
+        request.write(body.subarray(offset, offset + writePieceBytes), onWritten);
       }
     }
-    request.end();
+    request.end(onWritten);
   });
 }
 

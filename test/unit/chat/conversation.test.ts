@@ -2,7 +2,7 @@
 // what the panel shows (partial answers kept and marked when stopped or failed).
 
 import assert from 'node:assert/strict';
-import { Conversation } from '../../../src/core/chat/conversation';
+import { Conversation, imageViewOf } from '../../../src/core/chat/conversation';
 import type { PreparedImage } from '../../../src/core/images/prepare';
 
 const image: PreparedImage = {
@@ -13,7 +13,7 @@ const image: PreparedImage = {
 describe('Conversation', () => {
   it('begins with the system prompt and one user turn carrying the image; the view shows a thumbnail', () => {
     const conversation = new Conversation();
-    const { user, answer, pending } = conversation.begin([image], ['data:image/png;base64,AA'], 'What is this?');
+    const { user, answer, pending } = conversation.begin([image], [imageViewOf(image, 'data:image/png;base64,AA')], 'What is this?');
     assert.deepEqual(pending.request.map((t) => t.role), ['system', 'user']);
     assert.equal(pending.request[1].images?.[0], image);
     assert.equal(user.text, 'What is this?');
@@ -24,7 +24,7 @@ describe('Conversation', () => {
 
   it('a follow-up sends the earlier turns unchanged, then the answer and the new question', () => {
     const conversation = new Conversation();
-    const first = conversation.begin([image], ['t']);
+    const first = conversation.begin([image], [imageViewOf(image, 't')]);
     conversation.appendAnswer('A login ');
     conversation.appendAnswer('form.');
     conversation.endAnswer('done', { stats: { promptTokens: 40 } });
@@ -39,7 +39,7 @@ describe('Conversation', () => {
 
   it('shows the streaming text as it arrives and keeps a stopped answer\'s partial text, marked', () => {
     const conversation = new Conversation();
-    conversation.begin([image], ['t']);
+    conversation.begin([image], [imageViewOf(image, 't')]);
     conversation.appendAnswer('Half an ans');
     assert.equal(conversation.turns[1].text, 'Half an ans');
     const ended = conversation.endAnswer('stopped');
@@ -49,7 +49,7 @@ describe('Conversation', () => {
 
   it('keeps an error with its actions, and Retry replaces the failed answer with a new one', () => {
     const conversation = new Conversation();
-    conversation.begin([image], ['t']);
+    conversation.begin([image], [imageViewOf(image, 't')]);
     conversation.endAnswer('error', { error: 'llama-server exited', actions: ['retry', 'showLog'] });
     assert.deepEqual(conversation.turns[1].actions, ['retry', 'showLog']);
     const again = conversation.retry();
@@ -59,11 +59,30 @@ describe('Conversation', () => {
     assert.equal(conversation.turns[1].status, 'streaming');
   });
 
+  it('a follow-up may bring a new image: it goes into the new user turn, earlier turns untouched', () => {
+    const conversation = new Conversation();
+    const first = conversation.begin([image], [imageViewOf(image, 't')]);
+    conversation.appendAnswer('A form.');
+    conversation.endAnswer('done');
+    const second: PreparedImage = { ...image, label: 'crop.png', sha256: 'y' };
+    const { user, pending } = conversation.followUp('', [second], [imageViewOf(second, 'u', { tokens: 576, warning: 'small text' })]);
+    assert.deepEqual(pending.request.slice(0, 2), first.pending.request);
+    assert.deepEqual(pending.request.at(-1), { role: 'user', text: 'Explain this image.', images: [second] });
+    assert.deepEqual(user.images?.map((i) => [i.label, i.tokens, i.warning]), [['crop.png', 576, 'small text']]);
+  });
+
+  it('the first message of an empty conversation may carry images: it begins the conversation', () => {
+    const conversation = new Conversation();
+    const { pending } = conversation.followUp('What is it?', [image], [imageViewOf(image, 't')]);
+    assert.deepEqual(pending.request.map((t) => t.role), ['system', 'user']);
+    assert.equal(pending.request[1].images?.[0], image);
+  });
+
   it('refuses a follow-up while an answer streams, and a second begin', () => {
     const conversation = new Conversation();
-    conversation.begin([image], ['t']);
+    conversation.begin([image], [imageViewOf(image, 't')]);
     assert.throws(() => conversation.followUp('next'), /still streaming/);
     conversation.endAnswer('done');
-    assert.throws(() => conversation.begin([image], ['t']), /already begun/);
+    assert.throws(() => conversation.begin([image], [imageViewOf(image, 't')]), /already begun/);
   });
 });

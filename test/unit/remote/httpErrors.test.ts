@@ -38,8 +38,17 @@ describe('HTTP error answers', () => {
   it('words a 404 without a model name, and an unexpected 4xx, with what to check', () => {
     assert.match(httpStatusError(404, 'Not Found', '', '', undefined, { serverLabel: 'https://s', path: '/v1/chat/completions' }).message,
       /^https:\/\/s answered 404 Not Found for \/v1\/chat\/completions\. Check the server address \(the part before \/v1\) and the model name:/);
-    const badRequest = httpStatusError(400, 'Bad Request', '{"error":{"message":"image input is not supported"}}', 'application/json', undefined, { serverLabel: 'https://s', path: '/v1/chat/completions' });
+    const badRequest = httpStatusError(400, 'Bad Request', '{"error":{"message":"max_tokens must be at least 1"}}', 'application/json', undefined, { serverLabel: 'https://s', path: '/v1/chat/completions' });
     assert.equal(badRequest.code, 'engine-request-failed');
-    assert.match(badRequest.message, /400 Bad Request: "image input is not supported"\. Check/);
+    assert.match(badRequest.message, /400 Bad Request: "max_tokens must be at least 1"\. Check/);
+  });
+
+  it('recognises a server refusing images (OpenAI\'s and vLLM\'s wording) as remote-no-vision', () => {
+    const context = { serverLabel: 'https://s', path: '/v1/chat/completions', model: 'gpt-3.5-turbo' };
+    const openAi = httpStatusError(400, 'Bad Request', '{"error":{"message":"Invalid content type. image_url is only supported by certain models."}}', 'application/json', undefined, context);
+    assert.equal(openAi.code, 'remote-no-vision');
+    assert.match(openAi.message, /"gpt-3\.5-turbo"/);
+    const vllm = httpStatusError(400, 'Bad Request', '{"object":"error","message":"facebook/opt-125m is not a multimodal model","code":400}', 'application/json', undefined, context);
+    assert.equal(vllm.code, 'remote-no-vision');
   });
 });
