@@ -143,7 +143,7 @@ export class ChatController implements vscode.Disposable {
 
   /** Prepares images once for this engine: the bytes to send and what the panel shows of them. */
   private async prepareForModel(engine: EngineDescription, inputs: readonly ImageInput[], signal?: AbortSignal): Promise<{ images: PreparedImage[]; views: ImageView[] }> {
-    const limits = { maxFileBytes: 50 * 2 ** 20 };
+    const limits = { maxFileBytes: readConfig().maxImageBytes };
     const images = await Promise.all(inputs.map((input) => prepareImage(input, engine.imageBudget, limits, signal)));
     const views = await Promise.all(images.map(async (image) => {
       this.log.info(`[chat] ${image.label}: ${image.originalWidth}×${image.originalHeight} sent as ${image.width}×${image.height} ${image.mimeType}`);

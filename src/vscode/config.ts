@@ -15,6 +15,7 @@ export interface GlimpseConfig {
   readonly maxTokens: number;
   readonly temperature: number;
   readonly startTimeoutSeconds: number;
+  readonly maxImageBytes: number;
   readonly backend: 'embedded' | 'remote';
   readonly remote: {
     readonly url: string;
@@ -52,6 +53,7 @@ export function readConfig(): GlimpseConfig {
     maxTokens: config.get<number>('maxTokens', 1024),
     temperature: config.get<number>('temperature', 0.2),
     startTimeoutSeconds: config.get<number>('startTimeoutSeconds', 180),
+    maxImageBytes: config.get<number>('maxImageMegabytes', 50) * 2 ** 20,
     backend: machineValue<string>(config, 'backend', 'embedded') === 'remote' ? 'remote' : 'embedded',
     remote: {
       url: (machineValue(config, 'remote.url', '') ?? '').trim(),

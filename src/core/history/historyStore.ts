@@ -482,7 +482,7 @@ export class HistoryStore {
 }
 
 /** Parses a conversation file's text; the id inside must match the file name. */
-export function parseRecordText(id: string, text: string): FileRead {
+function parseRecordText(id: string, text: string): FileRead {
   let value: unknown;
   try {
     value = JSON.parse(text);

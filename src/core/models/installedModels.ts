@@ -6,8 +6,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { pairFolder } from './download/downloadPair';
-import { pairManifestName, readPairManifest, type PairManifest } from './download/pairManifest';
+import { pairFolder, pairManifestName, readPairManifest, type PairManifest } from './download/pairManifest';
 
 export interface InstalledPair {
   readonly id: string;
@@ -58,7 +57,8 @@ export async function deletePair(modelsDir: string, id: string): Promise<boolean
   return true;
 }
 
-async function readInstalledPair(folder: string): Promise<InstalledPair | undefined> {
+/** The pair in `folder` when its manifest is valid and both files have the recorded sizes. */
+export async function readInstalledPair(folder: string): Promise<InstalledPair | undefined> {
   const manifest = await readPairManifest(folder);
   if (!manifest) return undefined;
   const modelPath = path.join(folder, manifest.model.file);

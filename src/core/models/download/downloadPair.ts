@@ -16,14 +16,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { GlimpseError } from '../../errors';
 import type { CatalogEntry, CatalogFile } from '../catalog';
+import { readInstalledPair } from '../installedModels';
 import { downloadBaseUrlSetting, downloadFile, formatBytes } from './downloadFile';
 import { statfsFreeSpace, type FreeSpaceProbe } from './freeSpace';
 import { nodeDownloadRequest, type DownloadRequest } from './httpGet';
-import { readPairManifest, writePairManifest, type PairManifest, type PairManifestFile } from './pairManifest';
+import { pairFolder, pairManifestName, partialSuffix, writePairManifest, type PairManifest, type PairManifestFile } from './pairManifest';
 import { TransferRate } from './transferRate';
 
 export const defaultDownloadBaseUrl = 'https://huggingface.co';
-export const partialSuffix = '.partial';
 
 export type PairFileRole = 'model' | 'projector';
 
@@ -97,13 +97,15 @@ async function downloadPairUnlocked(entry: CatalogEntry, options: DownloadPairOp
   const finalPath = (role: PairFileRole) => path.join(folder, files[role].file);
   const partialPath = (role: PairFileRole) => finalPath(role) + partialSuffix;
 
-  const installed = await installedManifest(folder);
+  const installed = await readInstalledPair(folder);
   if (installed) {
-    return { folder, modelPath: path.join(folder, installed.model.file), projectorPath: path.join(folder, installed.projector.file), manifest: installed, alreadyInstalled: true };
+    return { folder, modelPath: installed.modelPath, projectorPath: installed.projectorPath, manifest: installed.manifest, alreadyInstalled: true };
   }
   throwIfCancelled(options.signal, entry, folder, 0);
 
   await fs.mkdir(folder, { recursive: true });
+  // A manifest that no longer matches its files (one was deleted or replaced) describes nothing.
+  await fs.rm(path.join(folder, pairManifestName), { force: true });
   // A final file without a manifest is left from an interrupted finish: resume it like a partial
   // (its bytes are hashed again; the server then answers 416, "already complete").
   const onDisk: Record<PairFileRole, number> = { model: 0, projector: 0 };
@@ -126,7 +128,7 @@ async function downloadPairUnlocked(entry: CatalogEntry, options: DownloadPairOp
     );
   }
 
-  const progress = new PairProgress(entry, files, onDisk, options);
+  const progress = new PairProgress(files, onDisk, options);
   const results = {} as Record<PairFileRole, { sizeBytes: number; sha256: string }>;
   try {
     for (const role of ['model', 'projector'] as const) {
@@ -191,7 +193,6 @@ class PairProgress {
   private lastEmit = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly entry: CatalogEntry,
     private readonly files: Record<PairFileRole, CatalogFile>,
     onDisk: Record<PairFileRole, number>,
     private readonly options: DownloadPairOptions,
@@ -236,12 +237,6 @@ class PairProgress {
   }
 }
 
-/** The folder of a pair: `<destinationDir>/<entry id>`. */
-export function pairFolder(destinationDir: string, id: string): string {
-  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(id)) throw new GlimpseError('invalid-argument', `"${id}" is not a valid model id.`);
-  return path.join(destinationDir, id);
-}
-
 /** `${baseUrl}/${repo}/resolve/${revision}/${file}`, each part escaped. */
 export function fileUrl(baseUrl: URL, repo: string, revision: string, file: string): URL {
   const base = baseUrl.href.replace(/\/+$/, '');
@@ -267,16 +262,6 @@ export function normalizeBaseUrl(value: string): URL {
 
 function manifestFile(file: CatalogFile, result: { sizeBytes: number; sha256: string }): PairManifestFile {
   return { file: file.file, sizeBytes: result.sizeBytes, sha256: result.sha256, sha256Source: file.sha256 ? 'catalog' : 'computed' };
-}
-
-/** The manifest of a complete install: both files present with the recorded sizes. */
-async function installedManifest(folder: string): Promise<PairManifest | undefined> {
-  const manifest = await readPairManifest(folder);
-  if (!manifest) return undefined;
-  for (const file of [manifest.model, manifest.projector]) {
-    if ((await sizeOf(path.join(folder, file.file), -1)) !== file.sizeBytes) return undefined;
-  }
-  return manifest;
 }
 
 function remainingBytes(file: CatalogFile, onDisk: number): number {

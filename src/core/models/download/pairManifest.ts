@@ -4,8 +4,17 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { GlimpseError } from '../../errors';
 
 export const pairManifestName = 'glimpse-pair.json';
+/** A file being downloaded is `<file name>.partial` in the pair folder until it is complete and verified. */
+export const partialSuffix = '.partial';
+
+/** The folder of a pair: `<destinationDir>/<entry id>` (the id is checked: it must not leave the folder). */
+export function pairFolder(destinationDir: string, id: string): string {
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(id) || id.includes('..')) throw new GlimpseError('invalid-argument', `"${id}" is not a valid model id.`);
+  return path.join(destinationDir, id);
+}
 
 export interface PairManifestFile {
   readonly file: string;
