@@ -71,7 +71,7 @@ export type HostMessage =
   | { readonly type: 'turnAdded'; readonly turn: TurnView }
   | { readonly type: 'answerDelta'; readonly turnId: string; readonly text: string }
   | { readonly type: 'answerEnded'; readonly turnId: string; readonly status: 'done' | 'stopped' | 'error'; readonly error?: string; readonly actions?: readonly ErrorAction[]; readonly stats?: AnswerStats }
-  | { readonly type: 'engineStatus'; readonly status: EngineStatus; readonly detail?: string }
+  | { readonly type: 'engineStatus'; readonly status: EngineStatus; readonly detail?: string; readonly modelLabel?: string }
   | { readonly type: 'busy'; readonly busy: boolean }
   /** The images attached for the next question, as the model will see them. */
   | { readonly type: 'pendingImages'; readonly images: readonly PendingImageView[] }
@@ -140,7 +140,7 @@ const hostSchemas: Record<HostMessage['type'], Record<string, Check>> = {
     turnId: isString, status: oneOf('done', 'stopped', 'error'), error: optional(isString),
     actions: optional(arrayOf(oneOf(...errorActions))), stats: optional(answerStats),
   },
-  engineStatus: { status: oneOf('idle', 'loading', 'generating', 'error'), detail: optional(isString) },
+  engineStatus: { status: oneOf('idle', 'loading', 'generating', 'error'), detail: optional(isString), modelLabel: optional(isString) },
   busy: { busy: isBoolean },
   pendingImages: { images: arrayOf(pendingImageView) },
   notice: { level: oneOf('info', 'warning', 'error'), text: isString },

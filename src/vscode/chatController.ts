@@ -56,7 +56,7 @@ export class ChatController implements vscode.Disposable {
     private readonly log: Log,
   ) {
     this.disposables.push(engine.onDidChangeStatus((event) => {
-      this.post({ type: 'engineStatus', status: event.status, detail: event.detail });
+      this.post({ type: 'engineStatus', status: event.status, detail: event.detail, modelLabel: event.modelLabel });
     }));
   }
 
@@ -76,6 +76,8 @@ export class ChatController implements vscode.Disposable {
     }
     const panel = new ChatPanel(this.extensionUri, this.log);
     this.panel = panel;
+    // Reads the model's name from its header (cheap, nothing starts) so the panel can show it.
+    void this.engine.describe().catch(() => undefined);
     panel.onDidReceiveMessage((message) => this.onMessage(message));
     panel.onDidDispose(() => {
       if (this.panel === panel) this.panel = undefined;

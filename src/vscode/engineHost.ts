@@ -75,6 +75,10 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
     }
     const server = await this.acquire();
     const pair = await server.pairInfo();
+    if (this.modelLabelValue === undefined) {
+      this.modelLabelValue = labelFor(pair.modelName);
+      this.fire(statusOf[server.state]);
+    }
     return {
       modelLabel: this.modelLabel,
       vision: Boolean(pair.vision),
@@ -100,8 +104,13 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
     const remote = await this.remote();
     this.fire('generating');
     let failed: string | undefined;
+    const onRetry = (notice: { attempt: number; waitMs: number; status: number }) => {
+      const detail = `the server is busy (HTTP ${notice.status}); trying again in ${Math.ceil(notice.waitMs / 1000)} s (attempt ${notice.attempt})`;
+      this.log.warn(`[remote] ${detail}`);
+      this.fire('generating', detail);
+    };
     try {
-      yield* remote.chat(turns, options, signal);
+      yield* remote.chat(turns, { ...options, onRetry }, signal);
     } catch (error) {
       failed = error instanceof Error ? error.message : String(error);
       throw error;
@@ -198,9 +207,7 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
       }),
       server.onDidStartPhase((phase) => {
         if (phase.phase === 'loading') {
-          this.modelLabelValue = /synthetic/i.test(phase.modelName)
-            ? `${phase.modelName} (synthetic demo model: random weights, gibberish answers)`
-            : phase.modelName;
+          this.modelLabelValue = labelFor(phase.modelName);
           this.fire('loading');
         }
       }),
@@ -235,6 +242,11 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
     this.detach();
     await this.pool.dispose();
   }
+}
+
+/** The model's name for the UI; the project's synthetic test models say what they are. */
+function labelFor(modelName: string): string {
+  return /synthetic/i.test(modelName) ? `${modelName} (synthetic demo model: random weights, gibberish answers)` : modelName;
 }
 
 function labelFromPath(modelPath: string | undefined): string {

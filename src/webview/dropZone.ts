@@ -55,10 +55,6 @@ export class DropZone {
     });
   }
 
-  get visible(): boolean {
-    return !this.hint.hidden;
-  }
-
   private show(event: DragLike): void {
     const text = event.shiftKey ? releaseHint : holdShiftHint;
     // Set only on change: dragover fires many times a second, and each change is announced.

@@ -13,10 +13,6 @@ export class NoticeArea {
     this.element = createElement(document, 'div', { className: 'notice-area' });
   }
 
-  get text(): string | undefined {
-    return this.element.querySelector('.notice-text')?.textContent ?? undefined;
-  }
-
   show(level: NoticeLevel, text: string): void {
     const dismiss = createElement(this.document, 'button', {
       className: 'icon-button notice-dismiss', text: '×', attributes: { type: 'button', 'aria-label': 'Dismiss notice', title: 'Dismiss' },

@@ -185,6 +185,10 @@ export class ChatView {
         this.statusPill.textContent = statusLabels[message.status];
         this.statusDetail.textContent = message.detail ?? '';
         this.statusDetail.title = message.detail ?? '';
+        if (message.modelLabel) {
+          this.modelLabel.textContent = message.modelLabel;
+          this.modelLabel.title = message.modelLabel;
+        }
         return;
       case 'busy':
         this.composer.setBusy(message.busy);

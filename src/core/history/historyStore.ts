@@ -91,7 +91,8 @@ export class HistoryStore {
   /** A write queued and not yet started, per conversation: later saves join it. */
   private readonly queuedWrites = new Map<string, Promise<boolean>>();
   private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly listCache = new Map<string, { mtimeMs: number; size: number; entry: HistoryEntry }>();
+  /** Keyed by file identity: every atomic write makes a new file (inode), so a same-size rewrite within the clock's resolution is still seen. */
+  private readonly listCache = new Map<string, { ino: number; mtimeMs: number; size: number; entry: HistoryEntry }>();
 
   constructor(readonly root: string, options: HistoryStoreOptions = {}) {
     this.conversationsFolder = path.join(root, 'conversations');
@@ -166,7 +167,7 @@ export class HistoryStore {
 
   /** Sets the title; an empty one goes back to the title derived from the first question. */
   rename(id: string, title: string): Promise<void> {
-    this.assertId(id);
+    if (!isConversationId(id)) return Promise.reject(invalidId(id));
     const retitle = (record: ConversationRecord): ConversationRecord => {
       const custom = shorten(title, 200);
       return custom ? { ...record, title: custom, titleIsCustom: true } : { ...record, title: deriveTitle(record.turns), titleIsCustom: false };
@@ -184,7 +185,7 @@ export class HistoryStore {
 
   /** Deletes the conversation, then the images no other conversation refers to. False when it did not exist. */
   async delete(id: string): Promise<boolean> {
-    this.assertId(id);
+    if (!isConversationId(id)) throw invalidId(id);
     this.known.delete(id);
     this.streamingHere.delete(id);
     this.listCache.delete(id);
@@ -209,7 +210,7 @@ export class HistoryStore {
    * JSON or not a conversation is moved to <root>/corrupt/ and reported, never thrown.
    */
   load(id: string): Promise<LoadResult> {
-    this.assertId(id);
+    if (!isConversationId(id)) return Promise.reject(invalidId(id));
     return this.enqueue(id, async (): Promise<LoadResult> => {
       const read = await this.readFileOf(id);
       switch (read.kind) {
@@ -355,10 +356,6 @@ export class HistoryStore {
     return path.join(this.conversationsFolder, `${id}.json`);
   }
 
-  private assertId(id: string): void {
-    if (!isConversationId(id)) throw new GlimpseError('invalid-argument', `"${id}" is not a conversation id.`);
-  }
-
   /** Runs jobs for one key one after another (a failed job does not stop the next). */
   private enqueue<T>(key: string, job: () => Promise<T>): Promise<T> {
     const run = (this.queues.get(key) ?? Promise.resolve()).then(job, job);
@@ -404,7 +401,7 @@ export class HistoryStore {
       text = await readFile(this.fileOf(id), 'utf8');
     } catch (error) {
       if (isCode(error, 'ENOENT')) return { kind: 'not-found' };
-      throw asGlimpseError(error);
+      throw new GlimpseError('file-unreadable', `Could not read the saved conversation ${this.fileOf(id)}: ${asGlimpseError(error).message}. Check that VS Code may read that folder.`);
     }
     return parseRecordText(id, text);
   }
@@ -430,12 +427,12 @@ export class HistoryStore {
     const info = await stat(file).catch((error: unknown) => (isCode(error, 'ENOENT') ? undefined : Promise.reject(error)));
     if (!info) return 'gone';
     const cached = this.listCache.get(id);
-    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return this.withLiveState(cached.entry);
+    if (cached && cached.ino === info.ino && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return this.withLiveState(cached.entry);
     const read = await this.readFileOf(id);
     if (read.kind === 'not-found') return 'gone';
     if (read.kind !== 'ok') return read;
     const entry = entryOf(read.record);
-    this.listCache.set(id, { mtimeMs: info.mtimeMs, size: info.size, entry });
+    this.listCache.set(id, { ino: info.ino, mtimeMs: info.mtimeMs, size: info.size, entry });
     return this.withLiveState(entry);
   }
 
@@ -493,6 +490,10 @@ function parseRecordText(id: string, text: string): FileRead {
   if (!validation.ok) return validation.newerVersion ? { kind: 'unsupported', reason: validation.reason } : { kind: 'corrupt', reason: `it is not a Glimpse conversation: ${validation.reason}` };
   if (validation.record.id !== id) return { kind: 'corrupt', reason: `its id "${validation.record.id}" does not match its file name` };
   return { kind: 'ok', record: validation.record };
+}
+
+function invalidId(id: string): GlimpseError {
+  return new GlimpseError('invalid-argument', `"${id}" is not a conversation id (letters, digits, "-" and "_" only).`);
 }
 
 function entryOf(record: ConversationRecord): HistoryEntry {

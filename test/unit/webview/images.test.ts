@@ -81,7 +81,7 @@ describe('chat view: images in', () => {
     await settle();
     assert.deepEqual(posted, []);
     assert.equal(event.defaultPrevented, true);
-    assert.equal(notice()?.textContent?.replace('×', ''), 'scan.png is 21.5 MB; the limit is 20 MB. Crop or downscale it first.');
+    assert.equal(notice()?.querySelector('.notice-text')?.textContent, 'scan.png is 21.5 MB; the limit is 20 MB. Crop or downscale it first.');
     assert.equal(notice()?.getAttribute('role'), 'alert');
   });
 
@@ -90,7 +90,7 @@ describe('chat view: images in', () => {
     const huge = file(pngBytes, 'big.png', 'image/png');
     Object.defineProperty(huge, 'size', { value: maxAttachmentBytes + 1 });
     paste(document.body, transfer([huge]));
-    assert.match(notice()?.textContent ?? '', /^big\.png is 20\.1 MB; the limit is 20 MB\./);
+    assert.match(notice()?.querySelector('.notice-text')?.textContent ?? '', /^big\.png is 20\.1 MB; the limit is 20 MB\./);
   });
 
   it('a text paste posts nothing and is left to the box', async () => {

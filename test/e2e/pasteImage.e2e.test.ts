@@ -1,0 +1,88 @@
+// End to end in Chromium: a screenshot pasted into the chat panel (a real paste event carrying a
+// PNG file, as the clipboard delivers it) is prepared by the extension, shown with what the model
+// will see, and sent with the question; an over-size paste gets its message; dragging a file over
+// the panel shows the Shift hint VS Code needs for a drop into a webview.
+
+import * as assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { openWorkbench, type Workbench } from './harness';
+
+async function openChat(workbench: Workbench): Promise<FrameLocator> {
+  // Contributed commands appear once the remote extension host has registered the extension:
+  // the Explorer's context menu shows when that has happened.
+  await workbench.rightClickExplorerItem('screenshot.png', 'Explain Image');
+  await workbench.page.keyboard.press('Escape');
+  await workbench.runCommand('Glimpse: Open Chat');
+  const panel = workbench.webviewFrame();
+  await panel.locator('.question-input').waitFor({ state: 'visible', timeout: 60_000 });
+  return panel;
+}
+
+/** Dispatches a paste of one file into the panel's document, built inside the page. */
+async function pasteFile(panel: FrameLocator, file: { name: string; type: string; base64?: string; zeroBytes?: number }): Promise<void> {
+  await panel.locator('body').evaluate((body, f) => {
+    const bytes = f.base64 ? Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)) : new Uint8Array(f.zeroBytes ?? 0);
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], f.name, { type: f.type }));
+    body.ownerDocument.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, file);
+}
+
+describe('Paste a screenshot into the chat panel (code-server + Chromium, real engine)', function () {
+  this.timeout(240_000);
+  let workbench: Workbench;
+  let panel: FrameLocator;
+
+  before(async () => {
+    workbench = await openWorkbench({ settings: { 'glimpse.maxTokens': 32 } });
+    panel = await openChat(workbench);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+  after(async () => {
+    await workbench?.dispose();
+  });
+
+  it('a pasted PNG shows what the model will see and is sent with the question', async () => {
+    const png = fs.readFileSync(path.join(workbench.workspace, 'screenshot.png')).toString('base64');
+    await pasteFile(panel, { name: 'clipboard.png', type: 'image/png', base64: png });
+    const pending = panel.locator('.pending-image-item');
+    await pending.first().waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match((await pending.first().textContent()) ?? '', /448×280 · 16 tokens/);
+    await workbench.screenshot('paste-pending-image');
+    assert.match((await panel.locator('.model-label').textContent()) ?? '', /glimpse-synthetic-tiny-llava \(synthetic demo model/);
+
+    await panel.locator('.question-input').fill('What is in this screenshot?');
+    await panel.locator('.question-input').press('Enter');
+    const answer = panel.locator('.turn-assistant').last();
+    await answer.locator('.turn-stats').waitFor({ state: 'visible', timeout: 90_000 });
+    const question = panel.locator('.turn-user').last();
+    assert.equal(await question.locator('.thumbnail img').count(), 1);
+    assert.match((await question.textContent()) ?? '', /What is in this screenshot\?/);
+    assert.equal(await pending.count(), 0, 'the sent image left the composer');
+    await workbench.screenshot('paste-answered');
+  });
+
+  it('an over-size paste is refused in the panel with its message, and nothing is attached', async () => {
+    await pasteFile(panel, { name: 'huge.png', type: 'image/png', zeroBytes: 21 * 1024 * 1024 });
+    const notice = panel.locator('.notice-text');
+    await notice.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await notice.textContent()) ?? '', /huge\.png is 21\.0 MB; the limit is 20 MB/);
+    assert.equal(await panel.locator('.pending-image-item').count(), 0);
+  });
+
+  it('dragging a file over the panel shows the Shift hint', async () => {
+    await panel.locator('body').evaluate((body) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(8)], 'drop.png', { type: 'image/png' }));
+      body.ownerDocument.querySelector('.chat')?.dispatchEvent(new DragEvent('dragenter', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    const hint = panel.locator('.drop-hint');
+    await hint.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await hint.textContent()) ?? '', /Hold Shift to drop/);
+    await workbench.screenshot('drop-hint');
+  });
+});

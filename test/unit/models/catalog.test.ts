@@ -1,0 +1,136 @@
+// The bundled models/catalog.json validates against the schema and holds the pairs the product
+// promises; the validator refuses each kind of broken entry with a message that names it.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { GlimpseError } from '../../../src/core/errors';
+import {
+  bundledCatalogPath,
+  catalogLimits,
+  defaultCatalogEntry,
+  findCatalogEntry,
+  loadCatalog,
+  validateCatalog,
+  type ModelCatalog,
+} from '../../../src/core/models/catalog';
+import { fileUrl, normalizeBaseUrl } from '../../../src/core/models/download/downloadPair';
+
+const repositoryRoot = path.resolve(__dirname, '../../../..');
+const catalogFile = bundledCatalogPath(repositoryRoot);
+
+function rawCatalog(): { formatVersion: number; entries: Array<Record<string, any>> } {
+  return JSON.parse(readFileSync(catalogFile, 'utf8'));
+}
+
+function refusal(mutate: (catalog: ReturnType<typeof rawCatalog>) => void, ...fragments: string[]): void {
+  const catalog = rawCatalog();
+  mutate(catalog);
+  assert.throws(
+    () => validateCatalog(catalog),
+    (error: unknown) => {
+      assert.ok(error instanceof GlimpseError, String(error));
+      assert.equal(error.code, 'catalog-invalid');
+      const text = `${error.message}\n${error.detail ?? ''}`;
+      for (const fragment of fragments) assert.ok(text.includes(fragment), `should mention "${fragment}": ${text}`);
+      return true;
+    },
+  );
+}
+
+describe('model catalog', () => {
+  let catalog: ModelCatalog;
+
+  before(async () => {
+    catalog = await loadCatalog(catalogFile);
+  });
+
+  it('models/catalog.json validates', () => {
+    assert.ok(catalog.entries.length >= 8);
+  });
+
+  it('holds the pairs the issue lists, each with a model and a different projector file', () => {
+    const repos = catalog.entries.map((entry) => entry.repo);
+    for (const repo of [
+      'ggml-org/SmolVLM-256M-Instruct-GGUF',
+      'ggml-org/SmolVLM-500M-Instruct-GGUF',
+      'ggml-org/Qwen2-VL-2B-Instruct-GGUF',
+      'ggml-org/Qwen2.5-VL-3B-Instruct-GGUF',
+      'ggml-org/Qwen2.5-VL-7B-Instruct-GGUF',
+      'mys/ggml_llava-v1.5-7b',
+      'xtuner/llava-llama-3-8b-v1_1-gguf',
+      'ggml-org/gemma-3-4b-it-GGUF',
+    ]) {
+      assert.ok(repos.includes(repo), `missing ${repo}`);
+    }
+    for (const entry of catalog.entries) {
+      assert.match(entry.model.file, /\.gguf$/);
+      assert.match(entry.projector.file, /\.gguf$/);
+      assert.notEqual(entry.model.file, entry.projector.file);
+      assert.match(entry.projector.file, /mmproj/i, `${entry.id}: the projector file should be an mmproj`);
+      assert.doesNotMatch(entry.model.file, /mmproj/i, `${entry.id}: the model file should not be an mmproj`);
+    }
+  });
+
+  it('has unique ids and exactly one default, the small SmolVLM 500M', () => {
+    const ids = catalog.entries.map((entry) => entry.id);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.equal(catalog.entries.filter((entry) => entry.default).length, 1);
+    assert.equal(defaultCatalogEntry(catalog).repo, 'ggml-org/SmolVLM-500M-Instruct-GGUF');
+    assert.equal(findCatalogEntry(catalog, defaultCatalogEntry(catalog).id), defaultCatalogEntry(catalog));
+    assert.equal(findCatalogEntry(catalog, 'no-such-model'), undefined);
+  });
+
+  it('has sane sizes: within limits, RAM estimate above the files, unconfirmed facts explained in a note', () => {
+    for (const entry of catalog.entries) {
+      const files = entry.model.sizeBytes + entry.projector.sizeBytes;
+      assert.ok(entry.model.sizeBytes >= catalogLimits.minModelBytes && entry.model.sizeBytes <= catalogLimits.maxFileBytes, entry.id);
+      assert.ok(entry.projector.sizeBytes >= catalogLimits.minProjectorBytes, entry.id);
+      assert.ok(entry.ramEstimateMb * 1024 * 1024 >= files, `${entry.id}: the RAM estimate is below the files`);
+      assert.ok(entry.ramEstimateMb * 1024 * 1024 < files * 4, `${entry.id}: the RAM estimate is implausibly high`);
+      // Without a published hash, nothing checks the file but its size: say whether that size is known.
+      if (!entry.model.sha256 || !entry.projector.sha256) {
+        assert.ok(entry.note, `${entry.id}: an entry without published hashes says why in its note`);
+      }
+      if (entry.model.sizeApproximate || entry.projector.sizeApproximate) assert.ok(entry.note, `${entry.id}: approximate sizes are explained`);
+    }
+    const smol = findCatalogEntry(catalog, 'smolvlm-500m-instruct-q8');
+    assert.equal(smol?.model.sizeBytes, 436806912);
+    assert.equal(smol?.projector.sizeBytes, 108783360);
+  });
+
+  it('builds the Hugging Face resolve URL of each file', () => {
+    const entry = defaultCatalogEntry(catalog);
+    assert.equal(
+      fileUrl(normalizeBaseUrl('https://huggingface.co'), entry.repo, entry.revision ?? 'main', entry.projector.file).href,
+      'https://huggingface.co/ggml-org/SmolVLM-500M-Instruct-GGUF/resolve/main/mmproj-SmolVLM-500M-Instruct-Q8_0.gguf',
+    );
+    assert.equal(
+      fileUrl(normalizeBaseUrl('http://mirror.local:8080/hf/'), 'a/b', 'main', 'x.gguf').href,
+      'http://mirror.local:8080/hf/a/b/resolve/main/x.gguf',
+    );
+  });
+
+  describe('validateCatalog refuses', () => {
+    it('a duplicate id', () => refusal((c) => (c.entries[1].id = c.entries[0].id), 'the id is used by another entry'));
+    it('two defaults', () => refusal((c) => (c.entries[1].default = true), 'exactly one entry', 'found 2'));
+    it('no default', () => refusal((c) => c.entries.forEach((entry) => (entry.default = false)), 'exactly one entry', 'found 0'));
+    it('an entry without a projector', () => refusal((c) => delete c.entries[2].projector, 'projector is missing'));
+    it('the same file as model and projector', () => refusal((c) => (c.entries[0].projector.file = c.entries[0].model.file), 'must be different files'));
+    it('a size in megabytes instead of bytes', () => refusal((c) => (c.entries[0].model.sizeBytes = 437), 'model: sizeBytes is 437, outside the sane range'));
+    it('a size that is not a whole number', () => refusal((c) => (c.entries[0].projector.sizeBytes = '108783360'), 'projector: sizeBytes must be a whole number'));
+    it('a malformed sha256', () => refusal((c) => (c.entries[0].model.sha256 = 'ABC'), 'sha256 must be 64 lowercase hex digits'));
+    it('a file name that leaves the folder', () => refusal((c) => (c.entries[0].model.file = '../evil.gguf'), 'model: file must be a .gguf file name'));
+    it('an id that is not a folder name', () => refusal((c) => (c.entries[0].id = 'Smol/VLM'), 'id must be lowercase'));
+    it('a misspelt field', () => refusal((c) => (c.entries[0].licenses = 'MIT'), 'unknown field "licenses"'));
+    it('a RAM estimate below the files', () => refusal((c) => (c.entries[4].ramEstimateMb = 300), 'is below the size of the files'));
+    it('a missing goodAt text', () => refusal((c) => (c.entries[0].goodAt = ' '), 'goodAt must be a non-empty string'));
+    it('a wrong format version', () => refusal((c) => (c.formatVersion = 2), 'formatVersion must be 1'));
+    it('and counts every problem, not only the first', () => {
+      const c = rawCatalog();
+      c.entries[0].model.sha256 = 'x';
+      c.entries[1].contextSize = 10;
+      assert.throws(() => validateCatalog(c), (error: GlimpseError) => error.message.includes('and 1 more problem') && (error.detail ?? '').includes('contextSize is 10'));
+    });
+  });
+});
