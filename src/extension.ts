@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ChatController } from './vscode/chatController';
 import type { EngineHost } from './vscode/engineHost';
+import type { ConversationHistory } from './core/history/conversationHistory';
 import { registerCommands } from './vscode/commands';
 import { createLog } from './vscode/log';
 import { StatusBar } from './vscode/statusBar';
@@ -15,6 +16,7 @@ let engineHost: EngineHost | undefined;
 export interface GlimpseApi {
   chat(): ChatController;
   engine(): EngineHost;
+  history(): ConversationHistory;
 }
 
 export function activate(context: vscode.ExtensionContext): GlimpseApi {
@@ -32,18 +34,42 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
     }
     return engineHost;
   };
+  let history: ConversationHistory | undefined;
+  const conversations = (): ConversationHistory => {
+    if (!history) {
+      const { HistoryStore } = require('./core/history/historyStore') as typeof import('./core/history/historyStore');
+      const { ConversationHistory: History } = require('./core/history/conversationHistory') as typeof import('./core/history/conversationHistory');
+      const root = vscode.Uri.joinPath(context.globalStorageUri, 'history').fsPath;
+      history = new History(new HistoryStore(root), (message) => log.warn(`[history] ${message}`));
+    }
+    return history;
+  };
   const chat = (): ChatController => {
     if (!controller) {
       const { ChatController: Controller } = require('./vscode/chatController') as typeof import('./vscode/chatController');
-      controller = new Controller(context.extensionUri, engine(), log);
+      controller = new Controller(context.extensionUri, engine(), log, conversations());
       context.subscriptions.push(controller);
     }
     return controller;
   };
 
-  context.subscriptions.push(log, statusBar, ...registerCommands(chat, engine, log, context.secrets));
+  context.subscriptions.push(
+    log,
+    statusBar,
+    ...registerCommands(chat, engine, log, context.secrets),
+    vscode.commands.registerCommand('glimpse.openConversation', () => {
+      const { openConversation } = require('./vscode/historyCommands') as typeof import('./vscode/historyCommands');
+      return openConversation(conversations(), chat(), log);
+    }),
+    // Brings the chat panel back after a window reload, with the last conversation.
+    vscode.window.registerWebviewPanelSerializer('glimpse.chat', {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        chat().openPanel(panel);
+      },
+    }),
+  );
   log.info(`Glimpse activated in ${(performance.now() - started).toFixed(1)} ms.`);
-  return { chat, engine };
+  return { chat, engine, history: conversations };
 }
 
 export async function deactivate(): Promise<void> {

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { Conversation, imageViewOf, type PendingAnswer } from '../core/chat/conversation';
 import type { EngineDescription } from '../core/engine/chatEngine';
+import type { ConversationHistory } from '../core/history/conversationHistory';
 import { SUPPORTED_IMAGE_EXTENSIONS } from '../core/images/formats';
 import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
 import { prepareImage, type ImageInput, type PreparedImage } from '../core/images/prepare';
@@ -50,10 +51,13 @@ export class ChatController implements vscode.Disposable {
   /** Every message sent to the panel (observability for tests and the log). */
   readonly onDidPost = this.postEmitter.event;
 
+  private restoredFromHistory = false;
+
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly engine: EngineHost,
     private readonly log: Log,
+    private readonly history?: ConversationHistory,
   ) {
     this.disposables.push(engine.onDidChangeStatus((event) => {
       this.post({ type: 'engineStatus', status: event.status, detail: event.detail, modelLabel: event.modelLabel });
@@ -69,21 +73,53 @@ export class ChatController implements vscode.Disposable {
     return this.conversation.turns;
   }
 
-  openPanel(): ChatPanel {
-    if (this.panel) {
+  openPanel(existing?: vscode.WebviewPanel): ChatPanel {
+    if (this.panel && !existing) {
       this.panel.reveal();
       return this.panel;
     }
-    const panel = new ChatPanel(this.extensionUri, this.log);
+    this.panel?.dispose();
+    const panel = new ChatPanel(this.extensionUri, this.log, existing);
     this.panel = panel;
-    // Reads the model's name from its header (cheap, nothing starts) so the panel can show it.
-    void this.engine.describe().catch(() => undefined);
     panel.onDidReceiveMessage((message) => this.onMessage(message));
     panel.onDidDispose(() => {
       if (this.panel === panel) this.panel = undefined;
       this.stop();
     });
+    // Reads the model's name from its header (cheap, nothing starts) so the panel can show it.
+    void this.engine.describe().catch(() => undefined);
+    void this.restoreLatestOnce();
     return panel;
+  }
+
+  /** After a reload or restart, the panel shows the last conversation again (once per session). */
+  private async restoreLatestOnce(): Promise<void> {
+    if (this.restoredFromHistory || !this.history || !this.conversation.isEmpty) return;
+    this.restoredFromHistory = true;
+    const restored = await this.history.restoreLatest().catch(() => undefined);
+    if (restored && this.conversation.isEmpty && !this.current) {
+      this.conversation = restored.conversation;
+      this.sendSnapshot();
+    }
+  }
+
+  /** Opens a saved conversation in the panel; follow-ups continue it. */
+  async openSaved(id: string): Promise<void> {
+    if (!this.history) return;
+    this.stop();
+    const restored = await this.history.restore(id);
+    this.restoredFromHistory = true;
+    this.conversation = restored.conversation;
+    this.openPanel();
+    this.sendSnapshot();
+    if (restored.missingImages.length > 0) {
+      this.post({ type: 'notice', level: 'warning', text: `${restored.missingImages.length} image(s) of this conversation are missing from the history folder; follow-ups will be sent without them.` });
+    }
+  }
+
+  /** The conversation shown now (its id, for history commands). */
+  get conversationId(): string | undefined {
+    return this.conversation.isEmpty ? undefined : this.conversation.id;
   }
 
   /** Explain Image: prepares the images first, so a bad image leaves the current conversation alone. */
@@ -95,7 +131,9 @@ export class ChatController implements vscode.Disposable {
       const engine = await this.describeForImages();
       const { images, views } = await this.prepareForModel(engine, files.map((file) => ({ path: file.fsPath })), controller.signal);
       this.conversation = new Conversation();
+      this.restoredFromHistory = true;
       const { pending } = this.conversation.begin(images, views, question);
+      void this.history?.save(this.conversation, this.engine.modelLabel);
       this.openPanel();
       this.sendSnapshot();
       return await this.answer(pending, controller);
@@ -117,6 +155,7 @@ export class ChatController implements vscode.Disposable {
     const attached = this.pendingImages.splice(0);
     if (attached.length > 0) this.post({ type: 'pendingImages', images: [] });
     const { user, answer, pending } = this.conversation.followUp(text, attached.map((a) => a.image), attached.map(({ view }) => stripId(view)));
+    void this.history?.save(this.conversation, this.engine.modelLabel);
     this.post({ type: 'turnAdded', turn: user });
     this.post({ type: 'turnAdded', turn: answer });
     return this.answer(pending, controller);
@@ -169,6 +208,15 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async answer(pending: PendingAnswer, controller: AbortController): Promise<AnswerOutcome> {
+    const conversation = this.conversation;
+    try {
+      return await this.streamAnswer(pending, controller);
+    } finally {
+      await this.history?.save(conversation, this.engine.modelLabel);
+    }
+  }
+
+  private async streamAnswer(pending: PendingAnswer, controller: AbortController): Promise<AnswerOutcome> {
     const config = readConfig();
     const started = Date.now();
     let firstTokenMs: number | undefined;
@@ -183,6 +231,7 @@ export class ChatController implements vscode.Disposable {
           firstTokenMs ??= Date.now() - started;
           text += event.text;
           this.conversation.appendAnswer(event.text);
+          this.history?.saveStreaming(this.conversation, text);
           this.post({ type: 'answerDelta', turnId: pending.turnId, text: event.text });
         } else {
           stats = {

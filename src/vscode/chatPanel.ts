@@ -22,13 +22,15 @@ export class ChatPanel implements vscode.Disposable {
   readonly onDidReceiveMessage = this.onMessageEmitter.event;
   readonly onDidDispose = this.onDisposeEmitter.event;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: Log) {
+  /** `existing`: a panel VS Code restored after a reload (see the serializer in extension.ts). */
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: Log, existing?: vscode.WebviewPanel) {
     const media = vscode.Uri.joinPath(extensionUri, 'media');
-    this.panel = vscode.window.createWebviewPanel(ChatPanel.viewType, 'Glimpse', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [media],
+    const options = { enableScripts: true, localResourceRoots: [media] };
+    this.panel = existing ?? vscode.window.createWebviewPanel(ChatPanel.viewType, 'Glimpse', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+      ...options,
       retainContextWhenHidden: false,
     });
+    if (existing) existing.webview.options = options;
     this.panel.iconPath = vscode.Uri.joinPath(media, 'glimpse.svg');
     this.panel.webview.html = this.html();
     this.disposables.push(

@@ -66,6 +66,17 @@ describe('Paste a screenshot into the chat panel (code-server + Chromium, real e
     await workbench.screenshot('paste-answered');
   });
 
+  it('after a window reload the panel comes back with the conversation', async () => {
+    await workbench.page.reload();
+    await workbench.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 120_000 });
+    panel = workbench.webviewFrame();
+    const question = panel.locator('.turn-user').filter({ hasText: 'What is in this screenshot?' });
+    await question.waitFor({ state: 'visible', timeout: 90_000 });
+    assert.equal(await question.locator('.thumbnail img').count(), 1, 'the image came back from the history');
+    assert.ok(((await panel.locator('.turn-assistant').last().textContent()) ?? '').length > 0, 'the answer came back');
+    await workbench.screenshot('reload-restored');
+  });
+
   it('an over-size paste is refused in the panel with its message, and nothing is attached', async () => {
     await pasteFile(panel, { name: 'huge.png', type: 'image/png', zeroBytes: 21 * 1024 * 1024 });
     const notice = panel.locator('.notice-text');

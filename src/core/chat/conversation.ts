@@ -19,6 +19,29 @@ export class Conversation {
   private readonly views: TurnView[] = [];
   private pending: { turnId: string; text: string } | undefined;
 
+  /** A stable id (for the history store) and when the conversation began. */
+  constructor(
+    readonly id: string = randomUUID(),
+    readonly createdAt: Date = new Date(),
+  ) {}
+
+  /** A conversation saved earlier: the views as shown, the turns exactly as they were sent. */
+  static restore(id: string, createdAt: Date, views: readonly TurnView[], sent: readonly ChatTurn[]): Conversation {
+    const conversation = new Conversation(id, createdAt);
+    conversation.views.push(...views);
+    conversation.sent.push(...sent);
+    return conversation;
+  }
+
+  /** What the model has been sent so far (for saving; the streaming answer is not in it yet). */
+  get sentTurns(): readonly ChatTurn[] {
+    return this.sent;
+  }
+
+  get isEmpty(): boolean {
+    return this.views.length === 0;
+  }
+
   get turns(): readonly TurnView[] {
     return this.views.map((view) => (this.pending?.turnId === view.id ? { ...view, text: this.pending.text } : view));
   }
