@@ -60,6 +60,8 @@ export type WebviewMessage =
   /** The attach button: the host opens a file picker. */
   | { readonly type: 'pickImages' }
   | { readonly type: 'removeImage'; readonly id: string }
+  /** A code block of an answer: copy it, insert it at the cursor of the last active editor, or open it as a new document. */
+  | { readonly type: 'codeAction'; readonly action: 'copy' | 'insert' | 'open'; readonly code: string; readonly language: string }
   | { readonly type: 'stop' }
   | { readonly type: 'action'; readonly action: ErrorAction }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
@@ -109,6 +111,7 @@ const webviewSchemas: Record<WebviewMessage['type'], Record<string, Check>> = {
   },
   pickImages: {},
   removeImage: { id: maxLength(100) },
+  codeAction: { action: oneOf('copy', 'insert', 'open'), code: maxLength(1_000_000), language: (v) => typeof v === 'string' && /^[A-Za-z0-9_+#.-]{0,50}$/.test(v) },
   stop: {},
   action: { action: oneOf(...errorActions) },
   log: { level: oneOf('info', 'warn', 'error'), message: maxLength(4_000) },

@@ -13,6 +13,7 @@ import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/err
 import { prepareImage, type ImageInput, type PreparedImage } from '../core/images/prepare';
 import { thumbnailDataUri } from '../core/images/thumbnail';
 import { maxAttachmentBytes, type AnswerStats, type ErrorAction, type HostMessage, type ImageView, type PendingImageView, type TurnView, type WebviewMessage } from '../core/protocol';
+import { runCodeAction } from './codeActions';
 import { readConfig } from './config';
 import { ChatPanel } from './chatPanel';
 import type { EngineHost } from './engineHost';
@@ -52,6 +53,7 @@ export class ChatController implements vscode.Disposable {
   readonly onDidPost = this.postEmitter.event;
 
   private restoredFromHistory = false;
+  private lastTextEditor: vscode.TextEditor | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -59,6 +61,11 @@ export class ChatController implements vscode.Disposable {
     private readonly log: Log,
     private readonly history?: ConversationHistory,
   ) {
+    this.lastTextEditor = vscode.window.activeTextEditor;
+    this.disposables.push(vscode.window.onDidChangeActiveTextEditor((editor) => {
+      // The panel taking focus makes this undefined: keep the last real editor for "Insert at Cursor".
+      if (editor) this.lastTextEditor = editor;
+    }));
     this.disposables.push(engine.onDidChangeStatus((event) => {
       this.post({ type: 'engineStatus', status: event.status, detail: event.detail, modelLabel: event.modelLabel });
     }));
@@ -287,6 +294,12 @@ export class ChatController implements vscode.Disposable {
       case 'pickImages':
         void vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Attach', title: 'Glimpse: attach images', filters: { Images: [...SUPPORTED_IMAGE_EXTENSIONS] } })
           .then((files) => files && this.attach(files.map((file) => ({ path: file.fsPath }))));
+        break;
+      case 'codeAction':
+        void runCodeAction(message.action, message.code, message.language, this.lastTextEditor).then(
+          (result) => this.post({ type: 'notice', level: 'info', text: result }),
+          (error: unknown) => this.post({ type: 'notice', level: 'error', text: asGlimpseError(error).message }),
+        );
         break;
       case 'removeImage': {
         const index = this.pendingImages.findIndex((p) => p.view.id === message.id);

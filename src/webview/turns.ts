@@ -1,8 +1,11 @@
 // The elements for one turn of the conversation: a user turn (image thumbnails with what the
 // model was sent, and the question, as text) and an assistant turn (markdown that grows as deltas
-// arrive, then an end badge, the error with its actions, and the answer's stats).
+// arrive, with a toolbar on each code block, then an end badge, the error with its actions, and
+// the answer's stats).
 
 import type { AnswerStats, ErrorAction, ImageView, TurnView } from '../core/protocol';
+import { addCodeToolbars } from './codeBlocks';
+import type { CodeActionMessage } from './codeBlocks';
 import { createElement } from './dom';
 import { downscaleCaption, thumbnailFigure, tokenCaption } from './thumbnails';
 
@@ -61,6 +64,7 @@ export class AssistantTurn {
     turn: TurnView,
     private readonly renderMarkdown: (markdown: string) => string,
     private readonly onAction: (action: ErrorAction) => void,
+    private readonly onCodeAction: (message: CodeActionMessage) => void,
   ) {
     this.text = turn.text;
     this.answer = createElement(document, 'div', { className: 'answer markdown' });
@@ -83,10 +87,15 @@ export class AssistantTurn {
     this.text += delta;
   }
 
-  /** Draws the markdown if the text changed since the last draw. */
+  /**
+   * Draws the markdown if the text changed since the last draw. Each draw replaces the answer's
+   * elements, toolbars included, and adds one toolbar per code block again (also while streaming:
+   * a finished block can be copied before the answer ends).
+   */
   render(): void {
     if (this.renderedText === this.text) return;
     this.answer.innerHTML = this.renderMarkdown(this.text);
+    addCodeToolbars(this.document, this.answer, this.onCodeAction);
     this.renderedText = this.text;
   }
 

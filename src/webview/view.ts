@@ -210,7 +210,7 @@ export class ChatView {
     if (turn.role === 'user') {
       element = createUserTurn(this.document, turn);
     } else {
-      const assistant = new AssistantTurn(this.document, turn, this.renderMarkdown, (action) => this.onAction(action));
+      const assistant = new AssistantTurn(this.document, turn, this.renderMarkdown, (action) => this.onAction(action), (message) => this.post(message));
       this.assistantTurns.set(turn.id, assistant);
       element = assistant.element;
     }
