@@ -18,7 +18,7 @@ const vscodeStub = `
 const disposable = () => ({ dispose() {} });
 class EventEmitter { constructor() { this.event = disposable; } fire() {} dispose() {} }
 module.exports = {
-  window: { createOutputChannel: () => ({ info() {}, warn() {}, error() {}, show() {}, dispose() {} }), createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }), tabGroups: {} },
+  window: { createOutputChannel: () => ({ info() {}, warn() {}, error() {}, show() {}, dispose() {} }), createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }), registerWebviewPanelSerializer: disposable, tabGroups: {} },
   commands: { registerCommand: disposable },
   workspace: { onDidChangeConfiguration: disposable, getConfiguration: () => ({ get: (_k, d) => d, inspect: () => undefined }) },
   StatusBarAlignment: { Right: 2 }, EventEmitter, Uri: class {}, ThemeColor: class {}, ViewColumn: {}, ProgressLocation: {},
