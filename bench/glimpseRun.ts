@@ -41,7 +41,7 @@ export async function runGlimpse(options: GlimpseRunOptions): Promise<GlimpseRun
       threads: options.threads,
       contextSize: options.contextSize,
       // Verbosity 4 prints the trace lines llamaLog.ts times the image encode with.
-      extraArgs: ['-lv', '4'],
+      extraArgs: ['-lv', '4', ...(process.env.GLIMPSE_BENCH_EXTRA_ARGS ?? '').split(' ').filter(Boolean)],
     },
     { info() {}, warn() {}, error() {}, server: (line) => lines.push(line) },
   );

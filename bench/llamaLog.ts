@@ -43,16 +43,17 @@ export function parseLlamaLog(lines: readonly string[]): LlamaLogFigures {
     if (kv) figures.kvCacheMiB = Number(kv[1]);
     const decoded = /image decoded \(batch \d+\/\d+\) in (\d+) ms/.exec(line);
     if (decoded) figures.imageDecodeMs = (figures.imageDecodeMs ?? 0) + Number(decoded[1]);
+    // The first request's figures (a benchmark may ask a follow-up afterwards).
     const prompt = /prompt eval time =\s*([\d.]+) ms \/\s*(\d+) tokens/.exec(line);
     if (prompt) {
-      figures.promptEvalMs = Number(prompt[1]);
-      figures.promptEvalTokens = Number(prompt[2]);
+      figures.promptEvalMs ??= Number(prompt[1]);
+      figures.promptEvalTokens ??= Number(prompt[2]);
       continue;
     }
     const evalLine = /\beval time =\s*([\d.]+) ms \/\s*(\d+) (?:tokens|runs)/.exec(line);
     if (evalLine) {
-      figures.evalMs = Number(evalLine[1]);
-      figures.evalTokens = Number(evalLine[2]);
+      figures.evalMs ??= Number(evalLine[1]);
+      figures.evalTokens ??= Number(evalLine[2]);
     }
   }
   return figures;
