@@ -63,17 +63,24 @@ describe('Paste a screenshot into the chat panel (code-server + Chromium, real e
     assert.equal(await question.locator('.thumbnail img').count(), 1);
     assert.match((await question.textContent()) ?? '', /What is in this screenshot\?/);
     assert.equal(await pending.count(), 0, 'the sent image left the composer');
+
+    // A follow-up in the same conversation.
+    await panel.locator('.question-input').fill('And which colours does it use?');
+    await panel.locator('.question-input').press('Enter');
+    await panel.locator('.turn-assistant').nth(1).locator('.turn-stats').waitFor({ state: 'visible', timeout: 90_000 });
+    assert.equal(await panel.locator('.turn-user').count(), 2);
     await workbench.screenshot('paste-answered');
   });
 
-  it('after a window reload the panel comes back with the conversation', async () => {
+  it('after a window reload the panel comes back with the whole conversation', async () => {
     await workbench.page.reload();
     await workbench.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 120_000 });
     panel = workbench.webviewFrame();
     const question = panel.locator('.turn-user').filter({ hasText: 'What is in this screenshot?' });
     await question.waitFor({ state: 'visible', timeout: 90_000 });
     assert.equal(await question.locator('.thumbnail img').count(), 1, 'the image came back from the history');
-    assert.ok(((await panel.locator('.turn-assistant').last().textContent()) ?? '').length > 0, 'the answer came back');
+    await panel.locator('.turn-user').filter({ hasText: 'And which colours does it use?' }).waitFor({ state: 'visible' });
+    assert.equal(await panel.locator('.turn-assistant').count(), 2, 'both answers came back');
     await workbench.screenshot('reload-restored');
   });
 
