@@ -7,20 +7,12 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GlimpseError, type GlimpseErrorCode } from '../../../src/core/errors';
 import { downloadPair, type DownloadPairOptions, type PairDownloadProgress } from '../../../src/core/models/download/downloadPair';
 import { pairManifestName } from '../../../src/core/models/download/pairManifest';
 import { listInstalledPairs } from '../../../src/core/models/installedModels';
 import { sha256Of, startDownloadServer, syntheticPair, type DownloadTestServer, type SyntheticPairFiles } from './downloadTestServer';
+import { rejectsWith } from '../../fixtures/glimpseErrors';
 
-function rejectsWith(code: GlimpseErrorCode, ...fragments: string[]): (error: unknown) => boolean {
-  return (error: unknown) => {
-    assert.ok(error instanceof GlimpseError, `expected a GlimpseError, got ${String(error)}`);
-    assert.equal(error.code, code, `code (message: ${error.message})`);
-    for (const fragment of fragments) assert.ok(error.message.includes(fragment), `message should mention "${fragment}": ${error.message}`);
-    return true;
-  };
-}
 
 describe('downloadPair', () => {
   let server: DownloadTestServer;

@@ -4,19 +4,11 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { GlimpseError, GlimpseErrorCode } from '../../../src/core/errors';
 import { readGgufInfo } from '../../../src/core/models/ggufInfo';
 import { BadFiles, writeBadFiles } from '../../fixtures/gguf/badFiles';
 import { SyntheticPair, ensureSyntheticPair, testGeneratedDirectory, testModelsDirectory } from '../../fixtures/gguf/presets';
+import { rejectsWith } from '../../fixtures/glimpseErrors';
 
-function rejectsWith(code: GlimpseErrorCode, ...fragments: string[]): (error: unknown) => boolean {
-  return (error: unknown) => {
-    assert.ok(error instanceof GlimpseError, `expected a GlimpseError, got ${String(error)}`);
-    assert.equal(error.code, code, `code (message: ${error.message})`);
-    for (const fragment of fragments) assert.ok(error.message.includes(fragment), `message should mention "${fragment}": ${error.message}`);
-    return true;
-  };
-}
 
 describe('readGgufInfo', () => {
   let llava: SyntheticPair;

@@ -3,19 +3,11 @@
 
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { GlimpseError, GlimpseErrorCode } from '../../../src/core/errors';
 import { checkModelPair } from '../../../src/core/models/pairCheck';
 import { BadFiles, writeBadFiles } from '../../fixtures/gguf/badFiles';
 import { SyntheticPair, ensureSyntheticPair, testGeneratedDirectory, testModelsDirectory } from '../../fixtures/gguf/presets';
+import { rejectsWith } from '../../fixtures/glimpseErrors';
 
-function rejectsWith(code: GlimpseErrorCode, ...fragments: string[]): (error: unknown) => boolean {
-  return (error: unknown) => {
-    assert.ok(error instanceof GlimpseError, `expected a GlimpseError, got ${String(error)}`);
-    assert.equal(error.code, code, `code (message: ${error.message})`);
-    for (const fragment of fragments) assert.ok(error.message.includes(fragment), `message should mention "${fragment}": ${error.message}`);
-    return true;
-  };
-}
 
 describe('checkModelPair', () => {
   let llava: SyntheticPair;
