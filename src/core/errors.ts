@@ -51,6 +51,7 @@ export type GlimpseErrorCode =
   | 'history-corrupt'
   | 'history-image-missing'
   | 'history-write-failed'
+  | 'context-full'
   | 'invalid-argument'
   | 'cancelled'
   | 'internal';

@@ -31,7 +31,7 @@ export interface AnswerOutcome {
 const settingsErrors: readonly GlimpseErrorCode[] = [
   'model-not-configured', 'file-missing', 'file-empty', 'file-not-gguf', 'file-truncated', 'file-unreadable',
   'model-not-text', 'mmproj-not-clip', 'mmproj-no-vision', 'pair-mismatch', 'model-no-vision', 'engine-not-found', 'engine-unusable',
-  'remote-invalid-url', 'remote-insecure-url', 'remote-unauthorized', 'remote-not-found', 'remote-no-vision',
+  'remote-invalid-url', 'remote-insecure-url', 'remote-unauthorized', 'remote-not-found', 'remote-no-vision', 'context-full',
 ];
 
 export function actionsFor(code: GlimpseErrorCode): ErrorAction[] {

@@ -18,9 +18,14 @@ async function api(): Promise<GlimpseApi> {
 
 describe('Conversation history (real extension host, real engine)', function () {
   this.timeout(120_000);
+  after(async () => {
+    await vscode.workspace.getConfiguration('glimpse').update('maxTokens', undefined, vscode.ConfigurationTarget.Global);
+  });
 
   it('saves the conversation with its image stored once, and a restored copy continues it from the cache', async () => {
     const glimpse = await api();
+    // Short answers: the tiny model's context is 2048 tokens, and random weights rarely stop early.
+    await vscode.workspace.getConfiguration('glimpse').update('maxTokens', 64, vscode.ConfigurationTarget.Global);
     const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'quadrants.png');
     const first = await vscode.commands.executeCommand<AnswerOutcome>('glimpse.explainImage', file);
     assert.equal(first?.status, 'done', first?.error);

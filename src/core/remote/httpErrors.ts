@@ -56,6 +56,9 @@ export function summariseErrorBody(text: string, contentType = ''): string {
   return clip(trimmed);
 }
 
+/** llama-server's and vLLM's wording when the prompt (plus the answer budget) exceeds the context. */
+const contextFull = /exceeds the available context size|maximum context length|context length exceeded|too many tokens/i;
+
 /** The GlimpseError for a non-2xx answer (429 included: the caller decides whether to retry first). */
 export function httpStatusError(status: number, statusText: string, body: string, contentType: string, retryAfterMs: number | undefined, context: HttpErrorContext): GlimpseError {
   const detail = summariseErrorBody(body, contentType);
@@ -65,6 +68,13 @@ export function httpStatusError(status: number, statusText: string, body: string
     return new GlimpseError(
       'remote-no-vision',
       `${answered}. The server cannot read images with ${model}. Pick a vision model on that server (or ask whoever runs it to load one with its projector), or ask without images.`,
+    );
+  }
+  if (status === 400 && contextFull.test(detail)) {
+    return new GlimpseError(
+      'context-full',
+      `${answered}. The conversation no longer fits the model's context. Start a new conversation (Explain Image again, or attach the image to a fresh question), ` +
+        'lower "glimpse.maxTokens", or raise "glimpse.contextSize" if the model supports a longer context.',
     );
   }
   if (status === 401 || status === 403) {
