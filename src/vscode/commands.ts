@@ -8,6 +8,7 @@ import type { AnswerOutcome, ChatController } from './chatController';
 import type { EngineHost } from './engineHost';
 import type { Log } from './log';
 import type { RemoteSetupAnswers } from './remoteSetup';
+import type { LocalModelChoice } from './localModel';
 
 export function registerCommands(controller: () => ChatController, engine: () => EngineHost, log: Log, secrets: vscode.SecretStorage): vscode.Disposable[] {
   return [
@@ -22,6 +23,10 @@ export function registerCommands(controller: () => ChatController, engine: () =>
     vscode.commands.registerCommand('glimpse.stopAnswer', () => controller().stop()),
     vscode.commands.registerCommand('glimpse.showLog', () => log.show(true)),
     vscode.commands.registerCommand('glimpse.restartEngine', () => engine().restart('restart requested')),
+    vscode.commands.registerCommand('glimpse.useLocalModel', async (choice?: LocalModelChoice) => {
+      const { useLocalModel } = require('./localModel') as typeof import('./localModel');
+      return useLocalModel(choice);
+    }),
     vscode.commands.registerCommand('glimpse.setUpRemote', async (answers?: RemoteSetupAnswers) => {
       const { setUpRemote } = require('./remoteSetup') as typeof import('./remoteSetup');
       return setUpRemote(secrets, engine(), log, answers);

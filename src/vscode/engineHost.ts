@@ -170,7 +170,8 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
     if (!config) {
       throw new GlimpseError(
         'model-not-configured',
-        'Glimpse needs a vision model: set "glimpse.modelPath" to a GGUF language model and "glimpse.mmprojPath" to the projector (mmproj) published with it. ' +
+        'Glimpse needs a vision model: run "Glimpse: Use Local Model Files…" and pick a GGUF language model (its mmproj projector next to it is found), ' +
+          'or set "glimpse.modelPath" and "glimpse.mmprojPath". ' +
           'Small ones to start with: SmolVLM-500M-Instruct or Qwen2-VL-2B-Instruct in GGUF form.',
       );
     }
