@@ -18,6 +18,7 @@ import { runGlimpse, type GlimpseRunFigures } from './glimpseRun';
 import { runMtmdCli, type RunFigures } from './mtmdCliRun';
 import { benchImagePreparation } from './imagePreparation';
 import { benchExtensionCost } from './extensionCost';
+import { runColdStart, type ColdStartPhases } from './coldStart';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
     },
   });
-  const sections = new Set((values.only ?? 'engine,images,extension').split(','));
+  const sections = new Set((values.only ?? 'engine,coldstart,images,extension').split(','));
   const report: Record<string, unknown> = {};
   const lines: string[] = [];
   const runs = Number(values.runs);
@@ -165,6 +166,27 @@ async function main(): Promise<void> {
       '',
     );
     report.engine = { conditions, rows: rows.map((row) => ({ ...row, ratio: ratio(row) })), memory: { peakMiB, fileMiB, kvMiB }, raw: { glimpse: ours.map(({ prepared, ...rest }) => rest), cli } };
+  }
+
+  if (sections.has('coldstart')) {
+    const server = await locateServer(process.env.GLIMPSE_SERVER_PATH);
+    const pair = await ensureSyntheticPair(preset, preset === 'bench' ? benchModelsDirectory() : testModelsDirectory(preset));
+    const imagePath = path.join(repoRoot, 'bench', '.generated', 'images', 'screenshot-1280x960.png');
+    await writeTestImage(imagePath, { width: 1280, height: 960, format: 'png', pattern: 'screenshot' });
+    const runsDone: ColdStartPhases[] = [];
+    for (let run = 1; run <= runs; run++) {
+      process.stderr.write(`cold start ${run}/${runs}\n`);
+      runsDone.push(await runColdStart({ serverPath: server.path, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, threads, contextSize }));
+    }
+    const m = (pick: (r: ColdStartPhases) => number | undefined) => format(median(runsDone.map(pick)));
+    lines.push(`## Cold start to first token (Explain Image through the core; ${preset} pair, 1280×960 PNG, fresh server each run, medians of ${runs})`, '',
+      '| phase (time since the request) | ms |', '|---|---:|',
+      `| model pair checked (GGUF headers; the first run in a process also loads the reader) | ${m((r) => r.pairCheckedMs)} |`,
+      `| image prepared (sharp, while the server starts) | ${m((r) => r.imagePreparedMs)} |`,
+      `| server ready (spawn, model + projector load with mmap, warm-up) | ${m((r) => r.serverReadyMs)} |`,
+      `| image encode (inside the first request, from the server log) | ${m((r) => r.encodeMs)} |`,
+      `| first token | ${m((r) => r.firstTokenMs)} |`, '');
+    report.coldStart = runsDone;
   }
 
   if (sections.has('images')) {
