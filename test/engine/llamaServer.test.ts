@@ -150,7 +150,7 @@ describe('llama-server supervisor (real engine, tiny pairs)', function () {
     assert.equal(engine.state, 'error');
   });
 
-  it('kills the whole process on dispose', async () => {
+  it('kills the process on dispose', async () => {
     const engine = server(await pairPaths('tiny-llava'));
     const { pid } = await engine.start();
     assert.equal(isAlive(pid), true);

@@ -156,9 +156,9 @@ export class LlamaServer implements Disposable {
     if (!child) return;
     this.expectedExits.add(child);
     const exited = this.waitForExitOf(child, stopGraceMs);
-    killTree(child, 'SIGTERM');
+    killProcess(child, 'SIGTERM');
     if (!(await exited)) {
-      killTree(child, 'SIGKILL');
+      killProcess(child, 'SIGKILL');
       await this.waitForExitOf(child, stopGraceMs);
     }
   }
@@ -205,8 +205,8 @@ export class LlamaServer implements Disposable {
     const child = spawn(binary.path, args, {
       env: serverEnvironment(binary.path),
       stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so that dispose can kill everything it started.
-      detached: process.platform !== 'win32',
+      // In the caller's process group (not detached): when the editor's extension host is killed
+      // with its group, the engine goes with it instead of living on with the model in memory.
       windowsHide: true,
     });
     this.child = child;
@@ -330,16 +330,12 @@ function likelyReason(lines: readonly string[]): string | undefined {
   return line ? `It said: "${line.trim().slice(0, 240)}".` : undefined;
 }
 
-function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
+function killProcess(child: ChildProcess, signal: NodeJS.Signals): void {
+  // llama-server starts no processes of its own: signalling it is enough.
   try {
-    if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, signal);
-    else child.kill(signal);
+    child.kill(signal);
   } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
+    // already gone
   }
 }
 
