@@ -43,10 +43,6 @@ export class ChatPanel implements vscode.Disposable {
     );
   }
 
-  get visible(): boolean {
-    return this.panel.visible;
-  }
-
   reveal(): void {
     this.panel.reveal(vscode.ViewColumn.Beside, false);
   }

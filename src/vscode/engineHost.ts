@@ -11,7 +11,7 @@ import type { EngineState, LlamaServer, RunningServer } from '../core/engine/lla
 import type { ChatCompletionOptions, ChatStreamEvent } from '../core/engine/openAiClient';
 import { imageBudgetFor } from '../core/models/imageBudget';
 import { estimateImageTokens } from '../core/models/imageTokens';
-import type { VisionProjectorInfo } from '../core/models/pairCheck';
+import { noProjectorMessage, type VisionProjectorInfo } from '../core/models/pairCheck';
 import { RemoteEngine } from '../core/remote/remoteEngine';
 import { validateRemoteBaseUrl } from '../core/remote/remoteEndpoint';
 import { GlimpseError } from '../core/errors';
@@ -84,7 +84,7 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
       vision: Boolean(pair.vision),
       visionRefusal: pair.vision
         ? undefined
-        : `The model ${pair.modelName} has no projector (mmproj), so it cannot see images. Set "glimpse.mmprojPath" to the projector published with this model.`,
+        : noProjectorMessage(pair.modelName),
       imageBudget: imageBudgetFor(pair),
       imageTokens: pair.vision ? (width, height) => estimateImageTokens(pair.vision as VisionProjectorInfo, { width, height }) : undefined,
     };

@@ -14,6 +14,7 @@ import { writeBadFiles } from '../fixtures/gguf/badFiles';
 import { writeTestImage } from '../fixtures/images';
 import { estimateImageTokens } from '../../src/core/models/imageTokens';
 import type { PreparedImage } from '../../src/core/images/prepare';
+import { isAlive } from '../fixtures/processes';
 
 const generated = path.resolve(__dirname, '../../../test/.generated');
 const longAnswer = { maxTokens: 4000, temperature: 1, extraBody: { ignore_eos: true } };
@@ -23,14 +24,6 @@ async function pairPaths(preset: SyntheticPresetName): Promise<{ modelPath: stri
   return { modelPath: pair.modelPath, mmprojPath: pair.mmprojPath };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<number> {
   const started = Date.now();

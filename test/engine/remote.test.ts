@@ -17,6 +17,7 @@ import { validateRemoteBaseUrl } from '../../src/core/remote/remoteEndpoint';
 import { assertCanSee } from '../../src/core/remote/visionGuard';
 import { ensureSyntheticPair, testModelsDirectory } from '../fixtures/gguf/presets';
 import { createTestImage } from '../fixtures/images';
+import { isAlive } from '../fixtures/processes';
 
 interface StandaloneServer {
   readonly child: ChildProcess;
@@ -65,14 +66,6 @@ async function stopStandalone(server: StandaloneServer): Promise<void> {
   clearTimeout(timer);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function slotsBusy(endpoint: OpenAiEndpoint): Promise<boolean> {
   const response = await fetch(`${endpoint.baseUrl}/slots`, { headers: authHeaders(endpoint) });

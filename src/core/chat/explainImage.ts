@@ -3,6 +3,7 @@
 // answer. Reports each phase so callers can show progress and benchmarks can time them.
 
 import { imageBudgetFor } from '../models/imageBudget';
+import { noProjectorMessage } from '../models/pairCheck';
 import { prepareImage, type PreparedImage } from '../images/prepare';
 import type { LlamaServer, RunningServer } from '../engine/llamaServer';
 import type { ChatCompletionOptions, ChatStreamEvent } from '../engine/openAiClient';
@@ -41,7 +42,7 @@ export async function explainImage(
   if (!pair.vision) {
     throw new GlimpseError(
       'model-no-vision',
-      `The model ${pair.modelName} has no projector (mmproj) loaded, so it cannot see images. Set the projector file that was published with this model.`,
+      noProjectorMessage(pair.modelName),
     );
   }
   const budget = imageBudgetFor(pair);

@@ -154,3 +154,9 @@ function describeProjector(info: GgufInfo, modelInfo: GgufInfo): VisionProjector
     tiled: info.metadata.has('clip.vision.image_grid_pinpoints'),
   };
 }
+
+/** Why a model without a projector cannot take images, and what to do (CLI and extension alike). */
+export function noProjectorMessage(modelName: string): string {
+  return `The model ${modelName} has no projector (mmproj), so it cannot see images. ` +
+    'Give it the projector published with this model ("glimpse.mmprojPath" in VS Code, --mmproj on the command line).';
+}

@@ -6,8 +6,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { streamChatCompletion, toOpenAiMessages, type ChatStreamEvent } from '../../../src/core/engine/openAiClient';
 import { freePort } from '../../../src/core/engine/freePort';
-import { GlimpseError } from '../../../src/core/errors';
 import type { PreparedImage } from '../../../src/core/images/prepare';
+import { rejectsWithCode } from '../../fixtures/glimpseErrors';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 
@@ -38,17 +38,6 @@ async function collect(events: AsyncIterable<ChatStreamEvent>): Promise<ChatStre
   return all;
 }
 
-async function rejectsWith(promise: Promise<unknown>, code: string, pattern?: RegExp): Promise<GlimpseError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof GlimpseError, `expected a GlimpseError, got ${error}`);
-    assert.equal(error.code, code, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return error;
-  }
-  assert.fail(`expected a ${code} error`);
-}
 
 const image: PreparedImage = {
   label: 'x.png', mimeType: 'image/png', data: Buffer.from([1, 2, 3]), sha256: 'abc',
@@ -101,7 +90,7 @@ describe('openAiClient', () => {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'Invalid API Key' } }));
     }, async (baseUrl) => {
-      await rejectsWith(collect(streamChatCompletion({ baseUrl, apiKey: 'wrong' }, [{ role: 'user', text: 'hi' }], {})), 'remote-unauthorized', /401.*Invalid API Key.*API key/);
+      await rejectsWithCode(collect(streamChatCompletion({ baseUrl, apiKey: 'wrong' }, [{ role: 'user', text: 'hi' }], {})), 'remote-unauthorized', /401.*Invalid API Key.*API key/);
     });
   });
 
@@ -111,7 +100,7 @@ describe('openAiClient', () => {
       res.write(chunk({ choices: [{ delta: { content: 'a' } }] }));
       res.end(chunk({ error: { message: 'context size exceeded' } }));
     }, async (baseUrl) => {
-      await rejectsWith(collect(streamChatCompletion({ baseUrl }, [{ role: 'user', text: 'hi' }], {})), 'engine-request-failed', /context size exceeded/);
+      await rejectsWithCode(collect(streamChatCompletion({ baseUrl }, [{ role: 'user', text: 'hi' }], {})), 'engine-request-failed', /context size exceeded/);
     });
   });
 
@@ -121,7 +110,7 @@ describe('openAiClient', () => {
       res.write(chunk({ choices: [{ delta: { content: 'a' } }] }));
       setTimeout(() => res.socket?.destroy(), 20);
     }, async (baseUrl) => {
-      await rejectsWith(collect(streamChatCompletion({ baseUrl }, [{ role: 'user', text: 'hi' }], {})), 'engine-request-failed');
+      await rejectsWithCode(collect(streamChatCompletion({ baseUrl }, [{ role: 'user', text: 'hi' }], {})), 'engine-request-failed');
     });
   });
 
@@ -143,7 +132,7 @@ describe('openAiClient', () => {
           if (received.length === 3) controller.abort();
         }
       })();
-      await rejectsWith(run, 'cancelled');
+      await rejectsWithCode(run, 'cancelled');
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(received.length, 3);
       assert.ok(closed, 'the server saw the connection close');
@@ -152,6 +141,6 @@ describe('openAiClient', () => {
 
   it('reports a refused connection naming the address', async () => {
     const port = await freePort();
-    await rejectsWith(collect(streamChatCompletion({ baseUrl: `http://127.0.0.1:${port}` }, [{ role: 'user', text: 'hi' }], {})), 'engine-request-failed', new RegExp(`127\\.0\\.0\\.1:${port}.*ECONNREFUSED`));
+    await rejectsWithCode(collect(streamChatCompletion({ baseUrl: `http://127.0.0.1:${port}` }, [{ role: 'user', text: 'hi' }], {})), 'engine-request-failed', new RegExp(`127\\.0\\.0\\.1:${port}.*ECONNREFUSED`));
   });
 });

@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { RemoteRateLimitedError } from '../../../src/core/remote/httpErrors';
 import { streamChatCompletion, type RetryNotice } from '../../../src/core/engine/openAiClient';
 import {
-  answerHello, ask, assertStillWorks, json, rejectsWith, sseChunk, textOf, withScriptedServer, type Handler,
+  answerHello, ask, assertStillWorks, json, sseChunk, textOf, withScriptedServer, type Handler,
 } from '../remote/scriptedServer';
+import { rejectsWithCode } from '../../fixtures/glimpseErrors';
 
 const fast = { connectTimeoutMs: 1_000, idleTimeoutMs: 2_000 };
 
@@ -22,7 +23,7 @@ describe('openAiClient against a failing remote server', () => {
     };
     await withScriptedServer([resetMidStream, answerHello], async ({ baseUrl }) => {
       const received: string[] = [];
-      await rejectsWith((async () => {
+      await rejectsWithCode((async () => {
         for await (const event of streamChatCompletion({ baseUrl }, [{ role: 'user', text: 'hi' }], fast)) {
           if (event.type === 'delta') received.push(event.text);
         }
@@ -34,7 +35,7 @@ describe('openAiClient against a failing remote server', () => {
 
   it('reports a connection dropped before any answer, then the next chat works', async () => {
     await withScriptedServer([(req) => req.socket.destroy(), answerHello], async ({ baseUrl }) => {
-      await rejectsWith(ask({ baseUrl }, fast), 'engine-request-failed', new RegExp(`${baseUrl.replace(/[.]/g, '\\.')}.*failed`));
+      await rejectsWithCode(ask({ baseUrl }, fast), 'engine-request-failed', new RegExp(`${baseUrl.replace(/[.]/g, '\\.')}.*failed`));
       await assertStillWorks({ baseUrl }, fast);
     });
   });
@@ -46,7 +47,7 @@ describe('openAiClient against a failing remote server', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const started = Date.now();
-      const error = await rejectsWith(
+      const error = await rejectsWithCode(
         ask({ baseUrl: `https://127.0.0.1:${(silent.address() as AddressInfo).port}` }, { connectTimeoutMs: 300, idleTimeoutMs: 10_000 }),
         'remote-timeout', /Could not connect to https:\/\/127\.0\.0\.1:\d+ within 0\.3 s\. Check the server address/);
       const elapsed = Date.now() - started;
@@ -68,7 +69,7 @@ describe('openAiClient against a failing remote server', () => {
   it('reports a server that accepts the request but sends no headers within the idle timeout, then the next chat works', async () => {
     await withScriptedServer([() => undefined, answerHello], async ({ baseUrl }) => {
       const started = Date.now();
-      await rejectsWith(ask({ baseUrl }, { connectTimeoutMs: 1_000, idleTimeoutMs: 400 }), 'remote-timeout', /accepted the connection but sent no answer for 0\.4 s.*try again/);
+      await rejectsWithCode(ask({ baseUrl }, { connectTimeoutMs: 1_000, idleTimeoutMs: 400 }), 'remote-timeout', /accepted the connection but sent no answer for 0\.4 s.*try again/);
       const elapsed = Date.now() - started;
       assert.ok(elapsed >= 380 && elapsed < 3_000, `gave up after ${elapsed} ms`);
       await assertStillWorks({ baseUrl }, fast);
@@ -83,7 +84,7 @@ describe('openAiClient against a failing remote server', () => {
       res.on('close', () => (closed = true));
     };
     await withScriptedServer([stalls, answerHello], async ({ baseUrl }) => {
-      await rejectsWith(ask({ baseUrl }, { connectTimeoutMs: 1_000, idleTimeoutMs: 300 }), 'remote-timeout', /stopped sending for 0\.3 s in the middle of its answer.*raise the idle timeout/);
+      await rejectsWithCode(ask({ baseUrl }, { connectTimeoutMs: 1_000, idleTimeoutMs: 300 }), 'remote-timeout', /stopped sending for 0\.3 s in the middle of its answer.*raise the idle timeout/);
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.ok(closed, 'the server saw the connection close');
       await assertStillWorks({ baseUrl }, fast);
@@ -115,7 +116,7 @@ describe('openAiClient against a failing remote server', () => {
       res.end('data: {"choices": [{"delta": \n\n');
     };
     await withScriptedServer([malformed, answerHello], async ({ baseUrl }) => {
-      await rejectsWith(ask({ baseUrl }, fast), 'remote-bad-response', /not a JSON object \(\{"choices": \[\{"delta":\).*check the server address/);
+      await rejectsWithCode(ask({ baseUrl }, fast), 'remote-bad-response', /not a JSON object \(\{"choices": \[\{"delta":\).*check the server address/);
       await assertStillWorks({ baseUrl }, fast);
     });
   });
@@ -139,7 +140,7 @@ describe('openAiClient against a failing remote server', () => {
     const limited = json(429, { error: { message: 'Rate limit reached' } }, { 'retry-after': '60' });
     await withScriptedServer([limited, answerHello], async ({ baseUrl, received }) => {
       const started = Date.now();
-      const error = await rejectsWith(ask({ baseUrl }, fast), 'remote-rate-limited', /429.*Rate limit reached.*rate limiting requests and asks to wait 60 s: try again then/);
+      const error = await rejectsWithCode(ask({ baseUrl }, fast), 'remote-rate-limited', /429.*Rate limit reached.*rate limiting requests and asks to wait 60 s: try again then/);
       assert.ok(error instanceof RemoteRateLimitedError);
       assert.equal(error.retryAfterMs, 60_000);
       assert.equal(received.length, 1, 'no retry was sent');
@@ -163,7 +164,7 @@ describe('openAiClient against a failing remote server', () => {
 
   it('gives up after the configured number of retries and reports the 429', async () => {
     await withScriptedServer(json(429, { error: { message: 'busy' } }, { 'retry-after': '0' }), async ({ baseUrl, received }) => {
-      await rejectsWith(ask({ baseUrl }, { ...fast, rateLimitRetries: 2 }), 'remote-rate-limited', /busy/);
+      await rejectsWithCode(ask({ baseUrl }, { ...fast, rateLimitRetries: 2 }), 'remote-rate-limited', /busy/);
       assert.equal(received.length, 3, 'one request and two retries');
     });
   });
@@ -173,7 +174,7 @@ describe('openAiClient against a failing remote server', () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 200);
       const started = Date.now();
-      await rejectsWith(ask({ baseUrl }, { ...fast, maxRetryWaitMs: 10_000 }, controller.signal), 'cancelled');
+      await rejectsWithCode(ask({ baseUrl }, { ...fast, maxRetryWaitMs: 10_000 }, controller.signal), 'cancelled');
       assert.ok(Date.now() - started < 1_500);
       assert.equal(received.length, 1);
     });
@@ -181,7 +182,7 @@ describe('openAiClient against a failing remote server', () => {
 
   it('reports a 500 as a server failure with the server\'s own message, then the next chat works', async () => {
     await withScriptedServer([json(500, { error: { message: 'CUDA error: out of memory' } }), answerHello], async ({ baseUrl }) => {
-      await rejectsWith(ask({ baseUrl }, fast), 'remote-server-error', /500.*CUDA error: out of memory.*server failed.*tell whoever runs the server/);
+      await rejectsWithCode(ask({ baseUrl }, fast), 'remote-server-error', /500.*CUDA error: out of memory.*server failed.*tell whoever runs the server/);
       await assertStillWorks({ baseUrl }, fast);
     });
   });
@@ -189,7 +190,7 @@ describe('openAiClient against a failing remote server', () => {
   it('reports a server refusing images for a text-only model as remote-no-vision, naming the model', async () => {
     const refusesImages = json(500, { error: { code: 500, message: 'image input is not supported - hint: if this is unexpected, you may need to provide the mmproj', type: 'server_error' } });
     await withScriptedServer(refusesImages, async ({ baseUrl }) => {
-      await rejectsWith(ask({ baseUrl, model: 'qwen-text' }, fast), 'remote-no-vision', /image input is not supported.*cannot read images with "qwen-text"\. Pick a vision model/);
+      await rejectsWithCode(ask({ baseUrl, model: 'qwen-text' }, fast), 'remote-no-vision', /image input is not supported.*cannot read images with "qwen-text"\. Pick a vision model/);
     });
   });
 
@@ -199,7 +200,7 @@ describe('openAiClient against a failing remote server', () => {
       res.end('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>');
     };
     await withScriptedServer(badGateway, async ({ baseUrl }) => {
-      const error = await rejectsWith(ask({ baseUrl }, fast), 'remote-server-error', /502.*"502 Bad Gateway"/);
+      const error = await rejectsWithCode(ask({ baseUrl }, fast), 'remote-server-error', /502.*"502 Bad Gateway"/);
       assert.doesNotMatch(error.message, /<center>|nginx/);
     });
   });
@@ -210,20 +211,20 @@ describe('openAiClient against a failing remote server', () => {
       res.end('<!doctype html><html><head><title>Sign in - Example Corp Proxy</title></head><body><form>…</form></body></html>');
     };
     await withScriptedServer([loginPage, answerHello], async ({ baseUrl }) => {
-      await rejectsWith(ask({ baseUrl }, fast), 'remote-bad-response', /text\/html instead of a stream.*Sign in - Example Corp Proxy.*check the server address/);
+      await rejectsWithCode(ask({ baseUrl }, fast), 'remote-bad-response', /text\/html instead of a stream.*Sign in - Example Corp Proxy.*check the server address/);
       await assertStillWorks({ baseUrl }, fast);
     });
   });
 
   it('reports a 404 naming the model to check', async () => {
     await withScriptedServer(json(404, { error: { message: 'The model `llava-13b` does not exist.' } }), async ({ baseUrl }) => {
-      await rejectsWith(ask({ baseUrl, model: 'llava-13b' }, fast), 'remote-not-found', /404.*for \/v1\/chat\/completions.*server address.*model name "llava-13b".*\/v1\/models/);
+      await rejectsWithCode(ask({ baseUrl, model: 'llava-13b' }, fast), 'remote-not-found', /404.*for \/v1\/chat\/completions.*server address.*model name "llava-13b".*\/v1\/models/);
     });
   });
 
   it('reports 403 as a refused key', async () => {
     await withScriptedServer(json(403, { error: 'forbidden' }), async ({ baseUrl }) => {
-      await rejectsWith(ask({ baseUrl, apiKey: 'k' }, fast), 'remote-unauthorized', /403.*forbidden.*check the key/);
+      await rejectsWithCode(ask({ baseUrl, apiKey: 'k' }, fast), 'remote-unauthorized', /403.*forbidden.*check the key/);
     });
   });
 
@@ -253,7 +254,7 @@ describe('openAiClient against a failing remote server', () => {
       res.end(sseChunk({ object: 'error', message: 'prompt is too long', type: 'BadRequestError', code: 400 }));
     };
     await withScriptedServer(vllmError, async ({ baseUrl }) => {
-      await rejectsWith(ask({ baseUrl }, fast), 'engine-request-failed', /reported an error while answering: prompt is too long/);
+      await rejectsWithCode(ask({ baseUrl }, fast), 'engine-request-failed', /reported an error while answering: prompt is too long/);
     });
   });
 

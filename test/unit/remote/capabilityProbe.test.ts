@@ -6,7 +6,8 @@ import { freePort } from '../../../src/core/engine/freePort';
 import { GlimpseError } from '../../../src/core/errors';
 import { probeVision, type VisionProbe } from '../../../src/core/remote/capabilityProbe';
 import { assertCanSee } from '../../../src/core/remote/visionGuard';
-import { answerHello, assertStillWorks, json, rejectsWith, withScriptedServer, type Handler } from './scriptedServer';
+import { answerHello, assertStillWorks, json, withScriptedServer, type Handler } from './scriptedServer';
+import { rejectsWithCode } from '../../fixtures/glimpseErrors';
 
 type Routes = Record<string, Handler>;
 
@@ -82,7 +83,7 @@ describe('capability probe', () => {
 
   it('reports a refused key as remote-unauthorized instead of guessing', async () => {
     await withScriptedServer(fakeLlamaServer(true), async ({ baseUrl }) => {
-      await rejectsWith(probeVision({ baseUrl, apiKey: 'wrong' }), 'remote-unauthorized', /401.*Invalid API Key.*check the key/);
+      await rejectsWithCode(probeVision({ baseUrl, apiKey: 'wrong' }), 'remote-unauthorized', /401.*Invalid API Key.*check the key/);
     });
   });
 
@@ -157,7 +158,7 @@ describe('capability probe', () => {
 
   it('reports a server that is not there', async () => {
     const port = await freePort();
-    await rejectsWith(probeVision({ baseUrl: `http://127.0.0.1:${port}` }), 'engine-request-failed', /ECONNREFUSED/);
+    await rejectsWithCode(probeVision({ baseUrl: `http://127.0.0.1:${port}` }), 'engine-request-failed', /ECONNREFUSED/);
   });
 });
 

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from '../../../src/core/engine/openAiClient';
-import { GlimpseError } from '../../../src/core/errors';
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 
@@ -89,14 +88,3 @@ export async function assertStillWorks(endpoint: OpenAiEndpoint, options: ChatCo
   assert.equal(events.at(-1)?.type, 'done');
 }
 
-export async function rejectsWith(promise: Promise<unknown>, code: string, pattern?: RegExp): Promise<GlimpseError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof GlimpseError, `expected a GlimpseError, got ${error}`);
-    assert.equal(error.code, code, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return error;
-  }
-  assert.fail(`expected a ${code} error`);
-}
