@@ -54,6 +54,8 @@ export class ChatController implements vscode.Disposable {
 
   private restoredFromHistory = false;
   private lastTextEditor: vscode.TextEditor | undefined;
+  /** The last failure that happened outside an answer (bad image, no model): shown in the panel until the next question. */
+  private notice: { level: 'error'; text: string } | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -215,6 +217,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async answer(pending: PendingAnswer, controller: AbortController): Promise<AnswerOutcome> {
+    this.notice = undefined;
     const conversation = this.conversation;
     try {
       return await this.streamAnswer(pending, controller);
@@ -330,10 +333,15 @@ export class ChatController implements vscode.Disposable {
     this.post({ type: 'conversation', turns: this.conversation.turns, modelLabel: this.engine.modelLabel });
     this.post({ type: 'busy', busy: this.current !== undefined });
     this.post({ type: 'pendingImages', images: this.pendingImages.map((p) => p.view) });
+    if (this.notice) this.post({ type: 'notice', ...this.notice });
   }
 
   /** A failure before any answer exists (no model, bad image): a notification with actions. */
   private reportOutsideAnswer(failure: GlimpseError, files: readonly vscode.Uri[]): void {
+    // In the panel too (opened if needed): a toast is easy to miss, and the conversation stays as it was.
+    this.notice = { level: 'error', text: failure.message };
+    this.openPanel();
+    this.post({ type: 'notice', ...this.notice });
     const about = files.length === 1 ? ` (${path.basename(files[0].fsPath)})` : '';
     this.log.error(`[chat] ${failure.message}${about}${failure.detail ? `\n${failure.detail}` : ''}`);
     const labels: Record<ErrorAction, string> = { openSettings: 'Open Settings', showLog: 'Show Log', retry: 'Retry' };

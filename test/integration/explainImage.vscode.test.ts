@@ -109,8 +109,10 @@ describe('Explain Image (real extension host, real engine)', function () {
     const glimpse = await api();
     const before = glimpse.chat().turns.length;
     assert.ok(before > 0, 'an earlier conversation exists');
-    const corrupt = await explain(workspaceFile('corrupt.png'));
+    const { result: corrupt, messages } = await recordPanel(glimpse, () => explain(workspaceFile('corrupt.png')));
     assert.equal(corrupt.status, 'error');
+    const notice = messages.find((m) => m.type === 'notice');
+    assert.ok(notice?.type === 'notice' && notice.level === 'error' && /corrupt\.png/.test(notice.text), 'the panel shows the error too');
     assert.ok(corrupt.errorCode === 'image-corrupt' || corrupt.errorCode === 'image-unsupported', corrupt.errorCode);
     assert.match(corrupt.error ?? '', /corrupt\.png/);
     assert.equal(glimpse.chat().turns.length, before, 'the current conversation was not replaced');
