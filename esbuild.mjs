@@ -1,6 +1,7 @@
 // Bundles the extension and the CLI with esbuild. Type checking is separate (`npm run typecheck`).
 //   node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,7 +54,22 @@ const builds = [
     entryPoints: ['src/webview/main.ts'], outfile: 'media/chat.js', bundle: true, platform: 'browser',
     format: 'iife', target: 'es2020', minify: production, sourcemap: false, logLevel: 'info',
   },
+  // The mockup preview's webview.
+  {
+    entryPoints: ['src/webview/preview/main.ts'], outfile: 'media/preview.js', bundle: true, platform: 'browser',
+    format: 'iife', target: 'es2020', minify: production, sourcemap: false, logLevel: 'info',
+  },
 ];
+
+/** Tailwind's browser runtime (MIT) ships in media/vendor/ for the preview and the score: no CDN. */
+async function copyTailwindRuntime() {
+  const from = path.join(root, 'node_modules', '@tailwindcss', 'browser');
+  const to = path.join(root, 'media', 'vendor');
+  await mkdir(to, { recursive: true });
+  await copyFile(path.join(from, 'dist', 'index.global.js'), path.join(to, 'tailwind-browser.js'));
+  await copyFile(path.join(from, 'LICENSE'), path.join(to, 'tailwind-browser.LICENSE'));
+}
+await copyTailwindRuntime();
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -3,6 +3,10 @@
 // screenshot-like image. Prints one table of medians and writes JSON to bench/results/.
 //
 //   node out/bench/run.js [--runs N] [--threads N] [--tokens N] [--preset bench|tiny-llava|tiny-qwen2vl]
+//                         [--only engine,coldstart,images,extension,tokens,bandwidth]
+//
+// `tokens` and `bandwidth` run only when named in --only (visual tokens vs pixels per preset;
+// decode vs the memory-bandwidth limit on the bench pair).
 //
 // Ratio column: how Glimpse compares with the native CLI, >1 is better (for times cli/ours, for
 // speeds ours/cli, for memory cli/ours). The goal is ≥ 0.95 on every engine figure.
@@ -19,6 +23,9 @@ import { runMtmdCli, type RunFigures } from './mtmdCliRun';
 import { benchImagePreparation } from './imagePreparation';
 import { benchExtensionCost } from './extensionCost';
 import { runColdStart, type ColdStartPhases } from './coldStart';
+import { benchVisualTokens, visualTokenTable, visualTokenSizes } from './visualTokens';
+import { qwen2VlEncodeProjection } from './vitEncodeCost';
+import { benchDecodeBandwidth, decodeBandwidthTable } from './decodeBandwidth';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -204,6 +211,30 @@ async function main(): Promise<void> {
       `| media/chat.js (webview, minified) | ${format(cost.webviewBundleKiB)} KiB | — |`,
       `| VSIX (linux-x64: sharp + libvips inside) | ${format(cost.vsixMiB)} MiB | — |`, '');
     report.extension = cost;
+  }
+
+  const machine = () => `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(2)} at the start, ${threads} threads`;
+
+  if (sections.has('tokens')) {
+    const server = await locateServer(process.env.GLIMPSE_SERVER_PATH);
+    const conditions = `${new Date().toISOString()}, ${machine()}, ${server.version}, median of ${runs} runs per row`;
+    const rows = await benchVisualTokens({ serverPath: server.path, threads, contextSize, runs, imagesDirectory: path.join(repoRoot, 'bench', '.generated', 'images') });
+    lines.push(`## Visual tokens vs pixels (screenshot-like PNGs ${visualTokenSizes.map((s) => `${s.width}×${s.height}`).join(', ')})`, '',
+      `Conditions: ${conditions}.`, '', ...visualTokenTable(rows), '',
+      'Tokens server = sum of n_tokens_batch of the "decoding image batch" log lines (the prompt-token cross-check, total minus text tokens, ' +
+        'is shown in parentheses only where it differs). Encode = log time between "encoding mtmd batch" and "decoding image batch 1/".',
+      '', ...qwen2VlEncodeProjection(rows), '');
+    report.visualTokens = { conditions, rows };
+  }
+
+  if (sections.has('bandwidth')) {
+    const server = await locateServer(process.env.GLIMPSE_SERVER_PATH);
+    const pair = await ensureSyntheticPair(preset, preset === 'bench' ? benchModelsDirectory() : testModelsDirectory(preset));
+    const conditions = `${new Date().toISOString()}, ${machine()}, ${preset} model ${(fs.statSync(pair.modelPath).size / 2 ** 20).toFixed(0)} MiB, ${tokens} tokens per run, ${runs} runs, ${server.version}`;
+    const figures = await benchDecodeBandwidth({ serverPath: server.path, modelPath: pair.modelPath, threads, contextSize, tokens, runs });
+    lines.push('## Decode vs the memory-bandwidth limit', '', `Conditions: ${conditions}; bandwidth: ${figures.bandwidth.method}, ` +
+      `${(figures.bandwidth.bufferBytes / 2 ** 30).toFixed(0)} GiB buffer.`, '', ...decodeBandwidthTable(figures), '');
+    report.bandwidth = { conditions, ...figures };
   }
 
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ChatController } from './vscode/chatController';
 import type { EngineHost } from './vscode/engineHost';
+import type { MockupController } from './vscode/mockupController';
 import type { ConversationHistory } from './core/history/conversationHistory';
 import { registerCommands } from './vscode/commands';
 import { createLog } from './vscode/log';
@@ -17,6 +18,7 @@ export interface GlimpseApi {
   chat(): ChatController;
   engine(): EngineHost;
   history(): ConversationHistory;
+  mockup(): MockupController;
 }
 
 export function activate(context: vscode.ExtensionContext): GlimpseApi {
@@ -53,10 +55,20 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
     return controller;
   };
 
+  let mockupController: MockupController | undefined;
+  const mockup = (): MockupController => {
+    if (!mockupController) {
+      const { MockupController: Controller } = require('./vscode/mockupController') as typeof import('./vscode/mockupController');
+      mockupController = new Controller(context.extensionUri, engine(), log);
+      context.subscriptions.push(mockupController);
+    }
+    return mockupController;
+  };
+
   context.subscriptions.push(
     log,
     statusBar,
-    ...registerCommands(chat, engine, log, context.secrets),
+    ...registerCommands(chat, engine, mockup, log, context),
     vscode.commands.registerCommand('glimpse.openConversation', () => {
       const { openConversation } = require('./vscode/historyCommands') as typeof import('./vscode/historyCommands');
       return openConversation(conversations(), chat(), log);
@@ -69,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
     }),
   );
   log.info(`Glimpse activated in ${(performance.now() - started).toFixed(1)} ms.`);
-  return { chat, engine, history: conversations };
+  return { chat, engine, history: conversations, mockup };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,9 +1,73 @@
-// `glimpse doctor`: prints the core's diagnostics as a checklist; exits 1 when something is wrong.
+// `glimpse doctor`: prints the core's diagnostics as a checklist (engine, CPU and its SIMD
+// features, the model pair), plus what the engine build can run on: its compute backends and
+// devices (from `llama-server --list-devices`) and, for a build from `npm run build:engine`, its
+// variant and GPU flags. Exits 1 when something is wrong.
 
-import { diagnose } from '../core/engine/diagnostics';
+import fs from 'node:fs';
+import path from 'node:path';
+import { diagnose, type DiagnosticItem } from '../core/engine/diagnostics';
+import { locateServer, type LocatedServer } from '../core/engine/locateServer';
 
 export async function runDoctor(options: { serverPath?: string; modelPath?: string; mmprojPath?: string }): Promise<number> {
   const items = await diagnose(options);
+  const engine = items.findIndex((item) => item.label === 'engine');
+  if (engine >= 0 && items[engine].ok) {
+    // Verified (and cached) by diagnose a moment ago: this runs nothing again.
+    const server = await locateServer(options.serverPath).catch(() => undefined);
+    if (server) items.splice(engine + 1, 0, ...engineHardwareItems(server.accelerators, readBuildInfo(server)));
+  }
   for (const item of items) process.stdout.write(`${item.ok ? '✓' : '✗'} ${item.label}: ${item.detail}\n`);
   return items.every((item) => item.ok) ? 0 : 1;
+}
+
+/** What scripts/build-engine.mjs records next to a build (the fields doctor shows). */
+export interface EngineBuildInfo {
+  readonly variant?: string;
+  readonly cmakeFlags?: readonly string[];
+}
+
+/** Device name prefixes that are not the backend's usual name. */
+const backendNames: Record<string, string> = { MTL: 'Metal' };
+
+/**
+ * The "backends", "devices" and "build" lines. Devices are `--list-devices` lines such as
+ * "CUDA0: NVIDIA H100 80GB HBM3 (81079 MiB, 80600 MiB free)" or "MTL0: Apple M2 Pro (…)"; the
+ * backend is the device name without its index ("MTL" is Metal). The CPU backend is always there.
+ */
+export function engineHardwareItems(accelerators: readonly string[], build?: EngineBuildInfo): DiagnosticItem[] {
+  const backends = ['CPU'];
+  for (const device of accelerators) {
+    const prefix = /^([A-Za-z][A-Za-z_-]*?)\d*:/.exec(device)?.[1] ?? device.split(':')[0];
+    const name = backendNames[prefix] ?? prefix;
+    if (name && !backends.includes(name)) backends.push(name);
+  }
+  const items: DiagnosticItem[] = [
+    { label: 'backends', ok: true, detail: backends.join(', ') },
+    {
+      label: 'devices',
+      ok: true,
+      detail: accelerators.length > 0
+        ? `${accelerators.join('; ')} (glimpse.gpuLayers chooses how many layers go there; "auto" lets the engine fit them)`
+        : 'none: this engine build runs on the CPU only (to use a GPU, build it with Vulkan or CUDA: see docs/engine-builds.md)',
+    },
+  ];
+  if (build?.variant) {
+    const gpuFlags = (build.cmakeFlags ?? []).filter((flag) => /^-DGGML_(?!NATIVE)/.test(flag));
+    items.push({ label: 'build', ok: true, detail: `variant ${build.variant}${gpuFlags.length ? `, ${gpuFlags.join(' ')}` : ''}` });
+  }
+  return items;
+}
+
+/** build-info.json of an engine from the cache (`<build>/bin/llama-server` → `<build>/build-info.json`). */
+function readBuildInfo(server: LocatedServer): EngineBuildInfo | undefined {
+  if (server.source !== 'cache') return undefined;
+  try {
+    const parsed = JSON.parse(fs.readFileSync(path.join(path.dirname(path.dirname(server.path)), 'build-info.json'), 'utf8')) as Record<string, unknown>;
+    return {
+      variant: typeof parsed.variant === 'string' ? parsed.variant : undefined,
+      cmakeFlags: Array.isArray(parsed.cmakeFlags) ? parsed.cmakeFlags.filter((flag): flag is string => typeof flag === 'string') : undefined,
+    };
+  } catch {
+    return undefined;
+  }
 }

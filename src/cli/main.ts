@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `glimpse` command line, over the same core as the extension:
 //   glimpse explain <image…> [--question Q] [--kind K] [--model M --mmproj P] …   streams an answer
+//   glimpse mockup <image> [--target T] [--one-step] [--out F] [--model M …]       writes code from a mockup
 //   glimpse doctor [--model M --mmproj P] [--server S]                          checks the setup
 // Model paths come from the flags or from GLIMPSE_MODEL / GLIMPSE_MMPROJ.
 
@@ -10,9 +11,11 @@ import type { ImageKind } from '../core/chat/prompts';
 import { LlamaServer } from '../core/engine/llamaServer';
 import { asGlimpseError, GlimpseError, isCancelled } from '../core/errors';
 import { runDoctor } from './doctor';
+import { mockupDefaultContextSize, mockupDefaultMaxTokens, parseMockupArgs, runMockup, type MockupCliOptions } from './mockup';
 
 const usage = `Usage:
   glimpse explain <image> [more images…] [options]   Stream an explanation of the image(s)
+  glimpse mockup <image> [options]                   Turn a UI mockup or screenshot into code
   glimpse doctor [options]                           Check the engine, CPU and model pair
 
 Options:
@@ -21,9 +24,15 @@ Options:
   --server <file>       llama-server binary (default: the built engine, then PATH)
   --question <text>     what to ask (default: explain the image)
   --kind <kind>         auto | screenshot | diagram | ui-mockup | photo
+  --target <target>     mockup: html | tailwind | react | vue (default html)
+  --one-step            mockup: ask for the code directly, without listing the mockup's texts first
+  --instructions <text> mockup: extra instructions, e.g. "dark theme"
+  --out <file>          mockup: write the code to this file instead of stdout
+  --score               mockup: render the page and score it against the mockup
+  --browser <file>      mockup --score: Chromium/Chrome/Edge to render with (or GLIMPSE_BROWSER)
   --threads <n>         CPU threads (default: all cores, up to 4; cores-1 above)
-  --ctx <n>             context size in tokens (default 4096)
-  --max-tokens <n>      answer length limit (default 512)
+  --ctx <n>             context size in tokens (default 4096; mockup 8192)
+  --max-tokens <n>      answer length limit (default 512; mockup 4096)
   --temperature <t>     sampling temperature (default 0.2)
   --seed <n>            sampling seed
   --stats               print timings to stderr at the end
@@ -42,6 +51,12 @@ async function main(argv: string[]): Promise<number> {
       server: { type: 'string' },
       question: { type: 'string', short: 'q' },
       kind: { type: 'string' },
+      target: { type: 'string' },
+      'one-step': { type: 'boolean' },
+      instructions: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      score: { type: 'boolean' },
+      browser: { type: 'string' },
       threads: { type: 'string' },
       ctx: { type: 'string' },
       'max-tokens': { type: 'string' },
@@ -61,10 +76,11 @@ async function main(argv: string[]): Promise<number> {
   const mmprojPath = values.mmproj ?? process.env.GLIMPSE_MMPROJ;
 
   if (command === 'doctor') return runDoctor({ serverPath: values.server, modelPath, mmprojPath });
-  if (command !== 'explain') {
+  if (command !== 'explain' && command !== 'mockup') {
     process.stderr.write(`Unknown command "${command}".\n\n${usage}`);
     return 2;
   }
+  const mockup: MockupCliOptions | undefined = command === 'mockup' ? parseMockupArgs(rest, values) : undefined;
   if (rest.length === 0) throw new GlimpseError('image-missing', 'Name the image to explain: glimpse explain <image>.');
   if (!modelPath) {
     throw new GlimpseError('file-missing', 'No model given. Pass --model <model.gguf> --mmproj <mmproj.gguf>, or set GLIMPSE_MODEL and GLIMPSE_MMPROJ.');
@@ -79,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
       modelPath,
       mmprojPath,
       threads: optionalNumber(values.threads, '--threads'),
-      contextSize: optionalNumber(values.ctx, '--ctx'),
+      contextSize: optionalNumber(values.ctx, '--ctx') ?? (mockup ? mockupDefaultContextSize : undefined),
     },
     {
       info: (m) => verbose && process.stderr.write(`[glimpse] ${m}\n`),
@@ -92,6 +108,14 @@ async function main(argv: string[]): Promise<number> {
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
+    if (mockup) {
+      return await runMockup(server, mockup, {
+        maxTokens: optionalNumber(values['max-tokens'], '--max-tokens') ?? mockupDefaultMaxTokens,
+        temperature: optionalNumber(values.temperature, '--temperature') ?? 0.2,
+        seed: optionalNumber(values.seed, '--seed'),
+        cachePrompt: true,
+      }, controller.signal);
+    }
     const result = await explainImage(
       server,
       { imagePaths: rest, question: values.question, kind },

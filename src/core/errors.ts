@@ -52,6 +52,9 @@ export type GlimpseErrorCode =
   | 'history-image-missing'
   | 'history-write-failed'
   | 'context-full'
+  // the mockup's visual score (a headless Chromium-family browser)
+  | 'browser-failed'
+  | 'browser-timeout'
   | 'invalid-argument'
   | 'cancelled'
   | 'internal';

@@ -29,6 +29,17 @@ export interface PendingImageView extends ImageView {
   readonly id: string;
 }
 
+/**
+ * A rectangle of an image in whole pixels of the image as displayed (after EXIF orientation; for
+ * SVG, its declared size): what a crop is measured in, on both sides.
+ */
+export interface PixelRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 export interface TurnView {
   readonly id: string;
   readonly role: 'user' | 'assistant';
@@ -60,6 +71,14 @@ export type WebviewMessage =
   /** The attach button: the host opens a file picker. */
   | { readonly type: 'pickImages' }
   | { readonly type: 'removeImage'; readonly id: string }
+  /** The Crop… button of a pending image: the host answers with `cropSource` (or `cropRefused`). */
+  | { readonly type: 'openCrop'; readonly imageId: string }
+  /**
+   * Replace a pending image by this part of its original (the whole original undoes a crop). The
+   * rectangle is in pixels of the original as `cropSource` measured it; the host checks it lies
+   * inside and answers with `pendingImages` (or `cropRefused`).
+   */
+  | { readonly type: 'cropImage'; readonly imageId: string; readonly rect: PixelRect }
   /** A code block of an answer: copy it, insert it at the cursor of the last active editor, or open it as a new document. */
   | { readonly type: 'codeAction'; readonly action: 'copy' | 'insert' | 'open'; readonly code: string; readonly language: string }
   | { readonly type: 'stop' }
@@ -78,20 +97,25 @@ export type HostMessage =
   /** The images attached for the next question, as the model will see them. */
   | { readonly type: 'pendingImages'; readonly images: readonly PendingImageView[] }
   /** A message for the composer area (e.g. an attachment refused), not part of the conversation. */
-  | { readonly type: 'notice'; readonly level: 'info' | 'warning' | 'error'; readonly text: string };
+  | { readonly type: 'notice'; readonly level: 'info' | 'warning' | 'error'; readonly text: string }
+  /**
+   * What the crop dialog shows for a pending image: a preview of the whole original (a JPEG data:
+   * URI, at most 1024 px long; held only while the dialog is open), the original's size, which
+   * rectangles are measured in, the current crop if the image is cropped, and the model's size
+   * budget, so the dialog can say at what size a crop will be sent.
+   */
+  | {
+    readonly type: 'cropSource'; readonly imageId: string; readonly preview: string; readonly width: number; readonly height: number;
+    readonly crop?: PixelRect; readonly budget: { readonly maxLongSide: number; readonly maxPixels?: number };
+  }
+  /** The crop dialog could not open, or a crop failed: the text says why; the pending image is unchanged. */
+  | { readonly type: 'cropRefused'; readonly imageId: string; readonly text: string };
 
 // ---- runtime validation (hand-written: no dependency, both bundles share it) ----
 
-type Check = (value: unknown) => boolean;
-const isString: Check = (v) => typeof v === 'string';
-const isNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);
-const isBoolean: Check = (v) => typeof v === 'boolean';
-const optional = (check: Check): Check => (v) => v === undefined || check(v);
-const oneOf = (...values: readonly string[]): Check => (v) => typeof v === 'string' && values.includes(v);
-const arrayOf = (check: Check): Check => (v) => Array.isArray(v) && v.every(check);
-const maxLength = (limit: number): Check => (v) => typeof v === 'string' && v.length <= limit;
-const object = (fields: Record<string, Check>): Check => (v) =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(fields).every(([key, check]) => check((v as Record<string, unknown>)[key]));
+import { arrayOf, isBoolean, isNumber, isString, maxLength, object, oneOf, optional, parseWith, type Check, type ParseResult } from './messageChecks';
+
+export type { ParseResult } from './messageChecks';
 
 /** The longest question the panel may send: a guard against a runaway paste, not a model limit. */
 export const maxQuestionLength = 20_000;
@@ -100,6 +124,14 @@ export const maxAttachmentBytes = 20 * 1024 * 1024;
 /** base64 grows data by 4/3. */
 const maxAttachmentBase64Length = Math.ceil(maxAttachmentBytes / 3) * 4;
 const errorActions = ['openSettings', 'showLog', 'retry'] as const;
+/** The smallest crop side in pixels (or the image's side, when that is smaller): the host refuses less, the dialog never draws less. */
+export const minCropSide = 16;
+/** No image Glimpse decodes is this long on a side (the decoder's pixel limit is far below it): a sanity bound for rectangles. */
+export const maxImageSide = 1_000_000;
+const pixelOffset: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) < maxImageSide;
+const pixelLength: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= maxImageSide;
+const pixelRect = object({ x: pixelOffset, y: pixelOffset, width: pixelLength, height: pixelLength });
+const imageId = maxLength(100);
 
 const webviewSchemas: Record<WebviewMessage['type'], Record<string, Check>> = {
   ready: {},
@@ -111,6 +143,8 @@ const webviewSchemas: Record<WebviewMessage['type'], Record<string, Check>> = {
   },
   pickImages: {},
   removeImage: { id: maxLength(100) },
+  openCrop: { imageId },
+  cropImage: { imageId, rect: pixelRect },
   codeAction: { action: oneOf('copy', 'insert', 'open'), code: maxLength(1_000_000), language: (v) => typeof v === 'string' && /^[A-Za-z0-9_+#.-]{0,50}$/.test(v) },
   stop: {},
   action: { action: oneOf(...errorActions) },
@@ -147,24 +181,13 @@ const hostSchemas: Record<HostMessage['type'], Record<string, Check>> = {
   busy: { busy: isBoolean },
   pendingImages: { images: arrayOf(pendingImageView) },
   notice: { level: oneOf('info', 'warning', 'error'), text: isString },
+  cropSource: {
+    imageId: isString, preview: (v) => typeof v === 'string' && v.startsWith('data:image/'),
+    width: pixelLength, height: pixelLength, crop: optional(pixelRect),
+    budget: object({ maxLongSide: pixelLength, maxPixels: optional(isNumber) }),
+  },
+  cropRefused: { imageId: isString, text: isString },
 };
-
-export type ParseResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly reason: string };
-
-function parseWith<T>(schemas: Record<string, Record<string, Check>>, value: unknown): ParseResult<T> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not an object' };
-  const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(schemas, type)) {
-    return { ok: false, reason: `unknown message type ${JSON.stringify(type)}` };
-  }
-  const fields = schemas[type];
-  for (const [key, check] of Object.entries(fields)) {
-    if (!check((value as Record<string, unknown>)[key])) return { ok: false, reason: `"${type}" has an invalid "${key}"` };
-  }
-  const extra = Object.keys(value).filter((key) => key !== 'type' && !(key in fields));
-  if (extra.length > 0) return { ok: false, reason: `"${type}" has unexpected fields: ${extra.join(', ')}` };
-  return { ok: true, message: value as T };
-}
 
 export function parseWebviewMessage(value: unknown): ParseResult<WebviewMessage> {
   return parseWith<WebviewMessage>(webviewSchemas, value);

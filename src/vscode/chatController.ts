@@ -10,9 +10,10 @@ import type { EngineDescription } from '../core/engine/chatEngine';
 import type { ConversationHistory } from '../core/history/conversationHistory';
 import { SUPPORTED_IMAGE_EXTENSIONS } from '../core/images/formats';
 import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
+import { cropImage, cropPreview, isWholeImage } from '../core/images/crop';
 import { prepareImage, type ImageInput, type PreparedImage } from '../core/images/prepare';
 import { thumbnailDataUri } from '../core/images/thumbnail';
-import { maxAttachmentBytes, type AnswerStats, type ErrorAction, type HostMessage, type ImageView, type PendingImageView, type TurnView, type WebviewMessage } from '../core/protocol';
+import { maxAttachmentBytes, type AnswerStats, type ErrorAction, type HostMessage, type ImageView, type PendingImageView, type PixelRect, type TurnView, type WebviewMessage } from '../core/protocol';
 import { runCodeAction } from './codeActions';
 import { readConfig } from './config';
 import { ChatPanel } from './chatPanel';
@@ -34,6 +35,19 @@ const settingsErrors: readonly GlimpseErrorCode[] = [
   'remote-invalid-url', 'remote-insecure-url', 'remote-unauthorized', 'remote-not-found', 'remote-no-vision', 'context-full',
 ];
 
+/**
+ * An image attached for the next question: what is sent and shown, and the original it came from
+ * (its displayed size, and the crop of it that is sent, if any), so a crop is always cut from the
+ * full-resolution original, and can be changed or undone until the question is sent.
+ */
+interface PendingImage {
+  readonly image: PreparedImage;
+  readonly view: PendingImageView;
+  readonly source: ImageInput;
+  readonly sourceSize: { readonly width: number; readonly height: number };
+  readonly crop?: PixelRect;
+}
+
 export function actionsFor(code: GlimpseErrorCode): ErrorAction[] {
   if (settingsErrors.includes(code)) return ['openSettings', 'showLog'];
   if (code.startsWith('image-') || code === 'cancelled' || code === 'invalid-argument') return [];
@@ -46,7 +60,9 @@ export class ChatController implements vscode.Disposable {
   private current: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** Images attached in the composer for the next question. */
-  private readonly pendingImages: Array<{ image: PreparedImage; view: PendingImageView }> = [];
+  private readonly pendingImages: PendingImage[] = [];
+  /** The latest crop asked for each pending image: an older one that finishes later is dropped. */
+  private readonly cropRequests = new Map<string, number>();
   private readonly postEmitter = new vscode.EventEmitter<HostMessage>();
 
   /** Every message sent to the panel (observability for tests and the log). */
@@ -175,12 +191,65 @@ export class ChatController implements vscode.Disposable {
     try {
       const engine = await this.describeForImages();
       const { images, views } = await this.prepareForModel(engine, inputs);
-      for (const [index, image] of images.entries()) this.pendingImages.push({ image, view: { ...views[index], id: randomUUID() } });
+      for (const [index, image] of images.entries()) {
+        this.pendingImages.push({ image, view: { ...views[index], id: randomUUID() }, source: inputs[index], sourceSize: { width: image.originalWidth, height: image.originalHeight } });
+      }
       this.post({ type: 'pendingImages', images: this.pendingImages.map((p) => p.view) });
     } catch (error) {
       const failure = asGlimpseError(error);
       this.log.warn(`[chat] attachment refused: ${failure.message}`);
       this.post({ type: 'notice', level: 'error', text: failure.message });
+    }
+  }
+
+  /** The crop dialog's picture of a pending image's whole original, with its current crop and the model's budget. */
+  private async sendCropSource(imageId: string): Promise<void> {
+    const pending = this.pendingImages.find((p) => p.view.id === imageId);
+    if (!pending) return this.post({ type: 'cropRefused', imageId, text: 'This image is no longer attached for the next question; attach it again to crop it.' });
+    try {
+      const { imageBudget } = await this.describeForImages();
+      const preview = await cropPreview(pending.source, { maxFileBytes: readConfig().maxImageBytes });
+      const budget = imageBudget.maxPixels === undefined ? { maxLongSide: imageBudget.maxLongSide } : { maxLongSide: imageBudget.maxLongSide, maxPixels: imageBudget.maxPixels };
+      this.post({ type: 'cropSource', imageId, preview: preview.dataUri, width: preview.width, height: preview.height, budget, ...(pending.crop ? { crop: pending.crop } : {}) });
+    } catch (error) {
+      const failure = asGlimpseError(error);
+      this.log.warn(`[chat] crop of ${pending.view.label} refused: ${failure.message}`);
+      this.post({ type: 'cropRefused', imageId, text: failure.message });
+    }
+  }
+
+  /**
+   * Replaces a pending image by a crop of its original, cut at full resolution and prepared for
+   * the model like any attachment (the whole original undoes a crop). The question takes the
+   * cropped image, so the conversation and its history keep the crop.
+   */
+  async cropPending(imageId: string, rect: PixelRect): Promise<void> {
+    const pending = this.pendingImages.find((p) => p.view.id === imageId);
+    if (!pending) return this.post({ type: 'cropRefused', imageId, text: 'This image is no longer attached for the next question; attach it again to crop it.' });
+    const request = (this.cropRequests.get(imageId) ?? 0) + 1;
+    this.cropRequests.set(imageId, request);
+    const wanted: PixelRect = { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
+    try {
+      const engine = await this.describeForImages();
+      const whole = isWholeImage(wanted, pending.sourceSize);
+      let input = pending.source;
+      let maxFileBytes: number | undefined;
+      if (!whole) {
+        const cropped = await cropImage(pending.source, wanted, { maxFileBytes: readConfig().maxImageBytes });
+        input = { bytes: cropped.bytes, label: cropped.label };
+        // Made here from an image that passed the size limit: the limit is for what users bring.
+        maxFileBytes = Number.MAX_SAFE_INTEGER;
+      }
+      const { images, views } = await this.prepareForModel(engine, [input], undefined, maxFileBytes);
+      const index = this.pendingImages.findIndex((p) => p.view.id === imageId);
+      // Sent or removed meanwhile, or a newer crop was asked for.
+      if (index < 0 || this.cropRequests.get(imageId) !== request) return;
+      this.pendingImages[index] = { ...pending, image: images[0], view: { ...views[0], id: imageId }, crop: whole ? undefined : wanted };
+      this.post({ type: 'pendingImages', images: this.pendingImages.map((p) => p.view) });
+    } catch (error) {
+      const failure = asGlimpseError(error);
+      this.log.warn(`[chat] crop of ${pending.view.label} refused: ${failure.message}`);
+      if (this.cropRequests.get(imageId) === request) this.post({ type: 'cropRefused', imageId, text: failure.message });
     }
   }
 
@@ -192,8 +261,8 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Prepares images once for this engine: the bytes to send and what the panel shows of them. */
-  private async prepareForModel(engine: EngineDescription, inputs: readonly ImageInput[], signal?: AbortSignal): Promise<{ images: PreparedImage[]; views: ImageView[] }> {
-    const limits = { maxFileBytes: readConfig().maxImageBytes };
+  private async prepareForModel(engine: EngineDescription, inputs: readonly ImageInput[], signal?: AbortSignal, maxFileBytes = readConfig().maxImageBytes): Promise<{ images: PreparedImage[]; views: ImageView[] }> {
+    const limits = { maxFileBytes };
     const images = await Promise.all(inputs.map((input) => prepareImage(input, engine.imageBudget, limits, signal)));
     const views = await Promise.all(images.map(async (image) => {
       this.log.info(`[chat] ${image.label}: ${image.originalWidth}×${image.originalHeight} sent as ${image.width}×${image.height} ${image.mimeType}`);
@@ -310,6 +379,12 @@ export class ChatController implements vscode.Disposable {
         this.post({ type: 'pendingImages', images: this.pendingImages.map((p) => p.view) });
         break;
       }
+      case 'openCrop':
+        void this.sendCropSource(message.imageId);
+        break;
+      case 'cropImage':
+        void this.cropPending(message.imageId, message.rect);
+        break;
       case 'action':
         void this.runAction(message.action);
         break;
@@ -346,7 +421,10 @@ export class ChatController implements vscode.Disposable {
     this.log.error(`[chat] ${failure.message}${about}${failure.detail ? `\n${failure.detail}` : ''}`);
     const labels: Record<ErrorAction, string> = { openSettings: 'Open Settings', showLog: 'Show Log', retry: 'Retry' };
     const actions = actionsFor(failure.code).filter((a) => a !== 'retry');
-    void vscode.window.showErrorMessage(failure.message, ...actions.map((a) => labels[a])).then((picked) => {
+    // No model yet: the model manager downloads one or points at local files.
+    const manage = failure.code === 'model-not-configured' ? ['Manage Models'] : [];
+    void vscode.window.showErrorMessage(failure.message, ...manage, ...actions.map((a) => labels[a])).then((picked) => {
+      if (picked === 'Manage Models') return void vscode.commands.executeCommand('glimpse.manageModels');
       const action = actions.find((a) => labels[a] === picked);
       if (action) void this.runAction(action);
     });
@@ -364,7 +442,7 @@ export class ChatController implements vscode.Disposable {
 export function downscaleWarning(image: PreparedImage): string | undefined {
   const scale = image.width / image.originalWidth;
   if (scale >= 0.5) return undefined;
-  return `Sent at ${image.width}×${image.height} from ${image.originalWidth}×${image.originalHeight}: small text may be unreadable. Attach a crop of the part that matters for a sharper view.`;
+  return `Sent at ${image.width}×${image.height} from ${image.originalWidth}×${image.originalHeight}: small text may be unreadable. Crop it to the part that matters for a sharper view.`;
 }
 
 function stripId(view: PendingImageView): ImageView {

@@ -3,57 +3,58 @@
 // file picker when run from the command palette.
 
 import * as vscode from 'vscode';
-import { SUPPORTED_IMAGE_EXTENSIONS } from '../core/images/formats';
 import type { AnswerOutcome, ChatController } from './chatController';
 import type { EngineHost } from './engineHost';
 import type { Log } from './log';
 import type { RemoteSetupAnswers } from './remoteSetup';
 import type { LocalModelChoice } from './localModel';
+import type { ManageModelsRequest } from './manageModels';
+import type { MockupController } from './mockupController';
+import type { MockupCommandArgs } from './mockupCommand';
+import { imagesFromContext } from './imagePick';
 
-export function registerCommands(controller: () => ChatController, engine: () => EngineHost, log: Log, secrets: vscode.SecretStorage): vscode.Disposable[] {
+export function registerCommands(
+  controller: () => ChatController,
+  engine: () => EngineHost,
+  mockup: () => MockupController,
+  log: Log,
+  context: vscode.ExtensionContext,
+): vscode.Disposable[] {
+  const secrets = context.secrets;
   return [
     vscode.commands.registerCommand('glimpse.explainImage', async (clicked?: vscode.Uri, selected?: vscode.Uri[], question?: string): Promise<AnswerOutcome | undefined> => {
-      const files = await imagesToExplain(clicked, selected);
+      const files = await imagesFromContext(clicked, selected, { openLabel: 'Explain', title: 'Glimpse: choose an image to explain', many: true });
       if (!files) return undefined;
       return controller().explain(files, question);
+    }),
+    vscode.commands.registerCommand('glimpse.generateFromMockup', async (clicked?: vscode.Uri | MockupCommandArgs, selected?: vscode.Uri[]) => {
+      const { generateFromMockup } = require('./mockupCommand') as typeof import('./mockupCommand');
+      return generateFromMockup(mockup(), context.globalState, clicked, selected);
     }),
     vscode.commands.registerCommand('glimpse.openChat', () => {
       controller().openPanel();
     }),
-    vscode.commands.registerCommand('glimpse.stopAnswer', () => controller().stop()),
+    vscode.commands.registerCommand('glimpse.stopAnswer', () => {
+      controller().stop();
+      mockup().stop();
+    }),
     vscode.commands.registerCommand('glimpse.showLog', () => log.show(true)),
     vscode.commands.registerCommand('glimpse.restartEngine', () => engine().restart('restart requested')),
     vscode.commands.registerCommand('glimpse.useLocalModel', async (choice?: LocalModelChoice) => {
       const { useLocalModel } = require('./localModel') as typeof import('./localModel');
       return useLocalModel(choice);
     }),
+    vscode.commands.registerCommand('glimpse.manageModels', async (request?: ManageModelsRequest) => {
+      const { manageModels } = require('./manageModels') as typeof import('./manageModels');
+      return manageModels(context, log, request);
+    }),
+    // The walkthrough's "explain a sample image" step: a login-form mockup shipped with the extension.
+    vscode.commands.registerCommand('glimpse.explainSample', async (): Promise<AnswerOutcome> => {
+      return controller().explain([vscode.Uri.joinPath(context.extensionUri, 'media', 'sample', 'mockup.png')]);
+    }),
     vscode.commands.registerCommand('glimpse.setUpRemote', async (answers?: RemoteSetupAnswers) => {
       const { setUpRemote } = require('./remoteSetup') as typeof import('./remoteSetup');
       return setUpRemote(secrets, engine(), log, answers);
     }),
   ];
-}
-
-/** Explorer: the clicked file, or all selected files when it is part of a multi-selection. */
-async function imagesToExplain(clicked?: vscode.Uri, selected?: vscode.Uri[]): Promise<vscode.Uri[] | undefined> {
-  if (clicked instanceof vscode.Uri) {
-    const many = Array.isArray(selected) && selected.length > 1 && selected.some((uri) => uri.toString() === clicked.toString());
-    return many ? selected : [clicked];
-  }
-  const active = activeImagePreview();
-  if (active) return [active];
-  return vscode.window.showOpenDialog({
-    canSelectMany: true,
-    openLabel: 'Explain',
-    title: 'Glimpse: choose an image to explain',
-    filters: { Images: [...SUPPORTED_IMAGE_EXTENSIONS] },
-  });
-}
-
-/** The file shown in VS Code's built-in image preview, when that is the active editor. */
-function activeImagePreview(): vscode.Uri | undefined {
-  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-  const input = tab?.input;
-  if (input instanceof vscode.TabInputCustom && input.viewType === 'imagePreview.previewEditor') return input.uri;
-  return undefined;
 }

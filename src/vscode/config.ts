@@ -11,11 +11,22 @@ export interface GlimpseConfig {
   readonly mmprojPath: string | undefined;
   readonly serverPath: string | undefined;
   readonly threads: number | undefined;
+  /** Layers offloaded to the GPU (llama-server -ngl); undefined: "auto", the engine decides. */
+  readonly gpuLayers: number | undefined;
+  /** Hugging Face or a mirror with the same layout, for model downloads; undefined: Hugging Face. */
+  readonly modelDownloadBaseUrl: string | undefined;
   readonly contextSize: number;
   readonly maxTokens: number;
   readonly temperature: number;
   readonly startTimeoutSeconds: number;
   readonly maxImageBytes: number;
+  /** Chromium-family browser for the mockup visual score; undefined: look in well-known places. */
+  readonly browserPath: string | undefined;
+  readonly mockup: {
+    readonly twoStep: boolean;
+    readonly score: boolean;
+    readonly maxTokens: number;
+  };
   readonly backend: 'embedded' | 'remote';
   readonly remote: {
     readonly url: string;
@@ -27,7 +38,7 @@ export interface GlimpseConfig {
 }
 
 /** Settings that need the engine to restart (or the remote server to be probed again) when they change. */
-export const engineSettings = ['modelPath', 'mmprojPath', 'serverPath', 'threads', 'contextSize', 'startTimeoutSeconds', 'backend', 'remote'] as const;
+export const engineSettings = ['modelPath', 'mmprojPath', 'serverPath', 'threads', 'gpuLayers', 'contextSize', 'startTimeoutSeconds', 'backend', 'remote'] as const;
 
 function expandPath(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -49,11 +60,19 @@ export function readConfig(): GlimpseConfig {
     mmprojPath: machinePath(config, 'mmprojPath'),
     serverPath: machinePath(config, 'serverPath'),
     threads: threads > 0 ? threads : undefined,
+    gpuLayers: gpuLayersValue(machineValue<unknown>(config, 'gpuLayers', 'auto')),
+    modelDownloadBaseUrl: (machineValue(config, 'modelDownloadBaseUrl', '') ?? '').trim() || undefined,
     contextSize: config.get<number>('contextSize', 4096),
     maxTokens: config.get<number>('maxTokens', 1024),
     temperature: config.get<number>('temperature', 0.2),
     startTimeoutSeconds: config.get<number>('startTimeoutSeconds', 180),
     maxImageBytes: config.get<number>('maxImageMegabytes', 50) * 2 ** 20,
+    browserPath: machinePath(config, 'browserPath'),
+    mockup: {
+      twoStep: config.get<boolean>('mockup.twoStep', true) !== false,
+      score: config.get<boolean>('mockup.score', true) !== false,
+      maxTokens: config.get<number>('mockup.maxTokens', 2048),
+    },
     backend: machineValue<string>(config, 'backend', 'embedded') === 'remote' ? 'remote' : 'embedded',
     remote: {
       url: (machineValue(config, 'remote.url', '') ?? '').trim(),
@@ -71,6 +90,12 @@ function machineValue<T>(config: vscode.WorkspaceConfiguration, key: string, fal
   return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
 }
 
+/** glimpse.gpuLayers: a whole number of layers, or "auto" (and anything else): let the engine decide. */
+export function gpuLayersValue(value: unknown): number | undefined {
+  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
+}
+
 export function affectsEngine(event: vscode.ConfigurationChangeEvent): boolean {
   return engineSettings.some((key) => event.affectsConfiguration(`glimpse.${key}`));
 }
@@ -83,6 +108,7 @@ export function engineConfig(config: GlimpseConfig): LlamaServerConfig | undefin
     mmprojPath: config.mmprojPath,
     serverPath: config.serverPath,
     threads: config.threads,
+    gpuLayers: config.gpuLayers,
     contextSize: config.contextSize,
     startTimeoutMs: config.startTimeoutSeconds * 1000,
   };

@@ -170,9 +170,8 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
     if (!config) {
       throw new GlimpseError(
         'model-not-configured',
-        'Glimpse needs a vision model: run "Glimpse: Use Local Model Files…" and pick a GGUF language model (its mmproj projector next to it is found), ' +
-          'or set "glimpse.modelPath" and "glimpse.mmprojPath". ' +
-          'Small ones to start with: SmolVLM-500M-Instruct or Qwen2-VL-2B-Instruct in GGUF form.',
+        'Glimpse needs a vision model: run "Glimpse: Manage Models" to download one (SmolVLM 500M is small and fast), ' +
+          'or "Glimpse: Use Local Model Files…" for GGUF files you already have (the mmproj projector next to the model is found).',
       );
     }
     const server = await this.pool.acquire(config);

@@ -17,6 +17,8 @@ export interface ComposerEvents {
   /** The attach button: the host opens a file picker. */
   readonly onPickImages: () => void;
   readonly onRemoveImage: (id: string) => void;
+  /** The Crop… button of an attached image. */
+  readonly onCropImage: (id: string) => void;
   /** Called on every edit, so the draft survives the panel being hidden and shown again. */
   readonly onDraftChange: (draft: string) => void;
 }
@@ -28,7 +30,8 @@ export class Composer {
   private readonly stopButton: HTMLButtonElement;
   private readonly attachButton: HTMLButtonElement;
   private readonly notices: NoticeArea;
-  private readonly pendingImages: PendingImageStrip;
+  /** The images attached for the next question (the crop dialog marks and focuses them). */
+  readonly pendingImages: PendingImageStrip;
   private busy = false;
 
   constructor(private readonly document: Document, private readonly events: ComposerEvents, draft = '') {
@@ -47,7 +50,7 @@ export class Composer {
       attributes: { type: 'button', 'aria-label': 'Attach image', title: 'Attach image (or paste one, or drop one while holding Shift)' },
     });
     this.notices = new NoticeArea(document, () => this.focus());
-    this.pendingImages = new PendingImageStrip(document, (id) => this.events.onRemoveImage(id), () => this.focus());
+    this.pendingImages = new PendingImageStrip(document, (id) => this.events.onRemoveImage(id), () => this.focus(), (id) => this.events.onCropImage(id));
     this.element = createElement(document, 'form', { className: 'composer', attributes: { 'aria-label': 'Question' } }, [
       this.notices.element,
       this.pendingImages.element,

@@ -1,5 +1,6 @@
 // The chat panel's view: header (model and engine status), the conversation log and the composer,
-// and the ways images come in (paste anywhere in the panel, Shift+drop, the attach button).
+// and the ways images come in (paste anywhere in the panel, Shift+drop, the attach button), and
+// the crop dialog over it all for a pending image.
 // It takes validated HostMessages and posts WebviewMessages through an injected function, and
 // builds into an injected document, so unit tests run it in jsdom without a webview.
 
@@ -7,6 +8,7 @@ import { parseHostMessage } from '../core/protocol';
 import type { EngineStatus, ErrorAction, HostMessage, TurnView, WebviewMessage } from '../core/protocol';
 import { filesIn, ImageIntake } from './attachments';
 import { Composer } from './composer';
+import { CropDialog } from './crop';
 import { createElement } from './dom';
 import { DropZone } from './dropZone';
 import { renderMarkdown } from './markdown';
@@ -60,6 +62,9 @@ export class ChatView {
   private readonly turnList: HTMLElement;
   private readonly emptyState: HTMLElement;
   private readonly composer: Composer;
+  private readonly cropDialog: CropDialog;
+  /** What the crop dialog covers: made inert while it is open, so focus and screen readers stay in it. */
+  private readonly coveredByDialog: HTMLElement[];
 
   private readonly assistantTurns = new Map<string, AssistantTurn>();
   private readonly pendingRenders = new Set<AssistantTurn>();
@@ -106,6 +111,7 @@ export class ChatView {
       onStop: () => this.post({ type: 'stop' }),
       onPickImages: () => this.post({ type: 'pickImages' }),
       onRemoveImage: (id) => this.post({ type: 'removeImage', id }),
+      onCropImage: (id) => this.openCrop(id),
       onDraftChange: (draft) => this.state?.setState({ draft }),
     }, readDraft(this.state?.getState()));
 
@@ -121,12 +127,29 @@ export class ChatView {
     });
     const dropZone = new DropZone(document, (transfer) => intake.take(filesIn(transfer), true));
 
-    this.root = createElement(document, 'div', { className: 'chat' }, [
-      createElement(document, 'header', { className: 'chat-header' }, [this.modelLabel, status]),
-      this.log,
-      this.composer.element,
-      dropZone.element,
-    ]);
+    this.cropDialog = new CropDialog(document, {
+      onApply: (imageId, rect) => {
+        this.composer.pendingImages.cropStarted(imageId);
+        this.post({ type: 'cropImage', imageId, rect });
+      },
+      onClosed: (imageId) => {
+        for (const element of this.coveredByDialog) element.removeAttribute('inert');
+        this.composer.pendingImages.focusCropButton(imageId);
+      },
+    });
+
+    const header = createElement(document, 'header', { className: 'chat-header' }, [this.modelLabel, status]);
+    this.coveredByDialog = [header, this.log, this.composer.element];
+    this.root = createElement(document, 'div', { className: 'chat' }, [header, this.log, this.composer.element, dropZone.element, this.cropDialog.element]);
+  }
+
+  /** The Crop… button: the dialog opens at once and asks the host for the image's preview. */
+  private openCrop(imageId: string): void {
+    const image = this.composer.pendingImages.image(imageId);
+    if (!image) return;
+    this.cropDialog.open(image);
+    for (const element of this.coveredByDialog) element.setAttribute('inert', '');
+    this.post({ type: 'openCrop', imageId });
   }
 
   mount(container: HTMLElement): void {
@@ -196,6 +219,16 @@ export class ChatView {
         return;
       case 'pendingImages':
         this.composer.setPendingImages(message.images);
+        // The image being cropped was sent or removed meanwhile.
+        if (this.cropDialog.isOpen && !message.images.some((image) => image.id === this.cropDialog.imageId)) this.cropDialog.close();
+        return;
+      case 'cropSource':
+        this.cropDialog.showSource(message);
+        return;
+      case 'cropRefused':
+        if (this.cropDialog.imageId === message.imageId) this.cropDialog.close();
+        this.composer.pendingImages.cropEnded(message.imageId);
+        this.composer.showNotice('error', message.text);
         return;
       case 'notice':
         this.composer.showNotice(message.level, message.text);

@@ -22,6 +22,8 @@ export interface LlamaServerConfig {
   /** The projector (mmproj) that gives the model vision; omitted for a text-only model. */
   readonly mmprojPath?: string;
   readonly threads?: number;
+  /** Layers offloaded to the GPU (`-ngl`); undefined leaves it to llama-server (its default, or --fit). */
+  readonly gpuLayers?: number;
   readonly contextSize?: number;
   /** Server slots; one conversation at a time by default so the image prefix stays cached. */
   readonly parallel?: number;
@@ -234,13 +236,14 @@ export class LlamaServer implements Disposable {
   }
 
   private serverArguments(port: number, apiKey: string, binary: LocatedServer): string[] {
-    const { modelPath, mmprojPath, threads, contextSize, parallel, extraArgs } = this.config;
+    const { modelPath, mmprojPath, threads, gpuLayers, contextSize, parallel, extraArgs } = this.config;
     const args = ['-m', modelPath];
     if (mmprojPath) args.push('--mmproj', mmprojPath);
     args.push('--host', '127.0.0.1', '--port', String(port), '--api-key', apiKey, '--no-webui');
     args.push('-t', String(threads ?? defaultThreads()));
     args.push('-c', String(contextSize ?? 4096));
     args.push('--parallel', String(parallel ?? 1));
+    if (gpuLayers !== undefined) args.push('-ngl', String(gpuLayers));
     // Fitting layers to device memory only matters with an accelerator; on a CPU-only build it is
     // a dry-run load that costs 0.6–0.8 s of every start (measured with the bench pair).
     if (binary.accelerators.length === 0 && !(extraArgs ?? []).some((a) => a === '-fit' || a === '--fit')) args.push('--fit', 'off');

@@ -1,0 +1,361 @@
+// Generate Code from Mockup: the image goes to the model once (prepared for its budget), the code
+// streams into a new editor in the target's language, a preview beside it renders the page in a
+// sandboxed iframe, and when a browser is found the render is scored against the mockup. Stopping
+// keeps the partial code, marked as such.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
+import { generateMockupCode } from '../core/mockup/generateCode';
+import { buildPreviewDocument } from '../core/mockup/previewDocument';
+import { commentLine, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
+import { prepareImage, type ImageInput, type PreparedImage } from '../core/images/prepare';
+import { thumbnailDataUri } from '../core/images/thumbnail';
+import { readConfig } from './config';
+import type { EngineHost } from './engineHost';
+import type { Log } from './log';
+import { MockupPreview } from './mockupPreview';
+import { StreamingDocument } from './streamingDocument';
+
+export interface MockupOptions {
+  readonly target: MockupTargetId;
+  readonly instructions?: string;
+  /** Default: the glimpse.mockup.twoStep setting. */
+  readonly twoStep?: boolean;
+  /** Default: the glimpse.mockup.score setting. */
+  readonly score?: boolean;
+}
+
+export interface MockupScoreView {
+  readonly state: 'done' | 'skipped' | 'failed';
+  readonly score?: number;
+  readonly message?: string;
+}
+
+/** What the command resolves with (tests and callers that chain on it). */
+export interface MockupOutcome {
+  readonly status: 'done' | 'stopped' | 'error';
+  readonly code: string;
+  readonly inventory?: string;
+  readonly document?: vscode.TextDocument;
+  readonly languageId?: string;
+  /** Where the document's text came from: a fenced block, code without a fence, or the raw answer. */
+  readonly source?: 'fence' | 'unfenced' | 'none';
+  readonly error?: string;
+  readonly errorCode?: GlimpseErrorCode;
+  readonly score?: MockupScoreView;
+}
+
+export interface MockupProgress {
+  readonly phase: 'inventory' | 'code';
+  /** Characters of the model's answer so far in this phase, prose included. */
+  readonly answerChars: number;
+  /** Characters of extracted code so far. */
+  readonly codeChars: number;
+}
+
+export class MockupController implements vscode.Disposable {
+  private current: AbortController | undefined;
+  private preview: MockupPreview | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private tailwindRuntime: Promise<string | undefined> | undefined;
+  private readonly progressEmitter = new vscode.EventEmitter<MockupProgress>();
+  /** The last score shown (tests read it). */
+  lastScore: MockupScoreView | undefined;
+  /** Fires as the answer streams (tests and the log). */
+  readonly onDidProgress = this.progressEmitter.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly engine: EngineHost,
+    private readonly log: Log,
+  ) {}
+
+  get isGenerating(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** The preview panel shown now, if any (tests). */
+  get previewPanel(): MockupPreview | undefined {
+    return this.preview;
+  }
+
+  stop(): void {
+    this.current?.abort();
+  }
+
+  /** `source`: an image file, or image bytes (an image attached in the chat panel). */
+  async generate(source: vscode.Uri | ImageInput, options: MockupOptions): Promise<MockupOutcome> {
+    const input: ImageInput = source instanceof vscode.Uri ? { path: source.fsPath } : source;
+    const name = 'path' in input ? path.basename(input.path) : input.label;
+    this.stop();
+    const controller = new AbortController();
+    this.current = controller;
+    const target = mockupTarget(options.target);
+    const config = readConfig();
+    try {
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Glimpse: ${target.label} from ${name}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          progress.report({ message: 'reading the mockup…' });
+          const engine = await this.engine.describe();
+          if (engine.vision === false) throw new GlimpseError('model-no-vision', engine.visionRefusal ?? `${engine.modelLabel} cannot see images, so it cannot read a mockup.`);
+          const image = await prepareImage(input, engine.imageBudget, { maxFileBytes: config.maxImageBytes }, controller.signal);
+          this.log.info(`[mockup] ${image.label}: ${image.originalWidth}×${image.originalHeight} sent as ${image.width}×${image.height}; target ${target.id}`);
+          const session = await this.openOutputs(name, image, target);
+          progress.report({ message: 'loading the model…' });
+          await this.engine.ensureReady(controller.signal);
+          return await this.stream(session, image, target, options, controller, progress);
+        },
+      );
+    } catch (error) {
+      const failure = asGlimpseError(error);
+      if (failure.code === 'cancelled') return { status: 'stopped', code: '' };
+      this.log.error(`[mockup] ${failure.message}${failure.detail ? `\n${failure.detail}` : ''}`);
+      void this.showError(failure);
+      return { status: 'error', code: '', error: failure.message, errorCode: failure.code };
+    } finally {
+      if (this.current === controller) this.current = undefined;
+    }
+  }
+
+  /** The untitled editor the code streams into, and the preview beside it showing the mockup. */
+  private async openOutputs(name: string, image: PreparedImage, target: MockupTarget): Promise<{ output: StreamingDocument; preview: MockupPreview }> {
+    const languageId = await availableLanguage(target.languageId);
+    const document = await vscode.workspace.openTextDocument({ language: languageId, content: '' });
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Active, preview: false });
+    this.preview?.dispose();
+    const preview = MockupPreview.open(this.extensionUri, this.log, name);
+    this.preview = preview;
+    preview.onDidDispose(() => {
+      if (this.preview === preview) this.preview = undefined;
+    });
+    const note = image.downscaled ? ` · sent to the model at ${image.width}×${image.height}` : '';
+    preview.showMockup({
+      dataUri: await thumbnailDataUri(image, 1024),
+      width: image.originalWidth,
+      height: image.originalHeight,
+      label: `${image.label} · ${image.originalWidth}×${image.originalHeight}${note}`,
+    });
+    return { output: new StreamingDocument(document), preview };
+  }
+
+  private async stream(
+    session: { output: StreamingDocument; preview: MockupPreview },
+    image: PreparedImage,
+    target: MockupTarget,
+    options: MockupOptions,
+    controller: AbortController,
+    progress: vscode.Progress<{ message?: string }>,
+  ): Promise<MockupOutcome> {
+    const config = readConfig();
+    const { output, preview } = session;
+    const twoStep = options.twoStep ?? config.mockup.twoStep;
+    let inventory = '';
+    let code = '';
+    let raw = '';
+    let source: MockupOutcome['source'];
+    let status: MockupOutcome['status'] = 'done';
+    let truncated = false;
+    let errorMessage: string | undefined;
+    let errorCode: GlimpseErrorCode | undefined;
+    try {
+      const events = generateMockupCode(
+        this.engine,
+        { image, target: target.id, twoStep, instructions: options.instructions?.trim() || undefined },
+        { maxTokens: config.mockup.maxTokens, temperature: config.temperature, cachePrompt: true },
+        controller.signal,
+      );
+      for await (const event of events) {
+        if (event.type === 'phase') {
+          progress.report({ message: event.phase === 'inventory' ? 'listing the texts and elements it sees…' : 'writing code…' });
+          preview.setStatus(event.phase === 'inventory' ? 'Listing the texts and elements in the mockup…' : `Writing ${target.label}…`);
+        } else if (event.type === 'inventory-delta') {
+          inventory += event.text;
+          this.progressEmitter.fire({ phase: 'inventory', answerChars: inventory.length, codeChars: 0 });
+        } else if (event.type === 'code-delta') {
+          raw += event.text;
+          code = event.code;
+          this.progressEmitter.fire({ phase: 'code', answerChars: raw.length, codeChars: code.length });
+          output.set(code);
+          preview.updateCode(code, target, true);
+        } else if (event.type === 'done') {
+          code = event.code;
+          raw = event.answer;
+          inventory = event.inventory ?? inventory;
+          source = event.source;
+          if (event.cancelled) status = 'stopped';
+          truncated = event.truncated;
+        }
+      }
+    } catch (error) {
+      const failure = asGlimpseError(error);
+      if (failure.code === 'cancelled') status = 'stopped';
+      else {
+        status = 'error';
+        errorMessage = failure.message;
+        errorCode = failure.code;
+        this.log.error(`[mockup] ${failure.message}${failure.detail ? `\n${failure.detail}` : ''}`);
+      }
+    }
+    if (inventory) this.log.info(`[mockup] inventory:\n${inventory.trim()}`);
+    // No code block in the answer: the answer itself, so nothing the model wrote is hidden.
+    if (!code.trim() && raw.trim()) {
+      code = raw;
+      source = 'none';
+    }
+    const cut = status === 'stopped' ? 'generation was stopped' : status === 'error' ? 'generation failed' : truncated ? 'the answer reached glimpse.mockup.maxTokens' : undefined;
+    if (cut && code.trim()) code = `${incompleteMarker(target, cut)}\n${code}`;
+    output.set(code);
+    await output.settled();
+    preview.updateCode(code, target, false);
+    preview.setStatus(statusLine(status, source, target, errorMessage, truncated));
+    this.followEdits(output, preview, target, image);
+
+    let score: MockupScoreView | undefined;
+    if (status === 'done' && (options.score ?? config.mockup.score) && target.preview !== 'none' && code.trim()) {
+      progress.report({ message: 'scoring the render against the mockup…' });
+      score = await this.score(preview, image, code, target, controller.signal);
+    }
+    if (status === 'error') void this.showError(new GlimpseError(errorCode ?? 'engine-request-failed', errorMessage ?? 'Generation failed.'));
+    else void this.offerActions(output.document, status, score);
+    return { status, code, inventory: inventory || undefined, document: output.document, languageId: output.document.languageId, source, error: errorMessage, errorCode, score };
+  }
+
+  /** After generation, edits to the document update the preview (and a rescore uses the latest text). */
+  private followEdits(output: StreamingDocument, preview: MockupPreview, target: MockupTarget, image: PreparedImage): void {
+    const subscriptions: vscode.Disposable[] = [
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document === output.document && !output.isApplying) preview.updateCode(event.document.getText(), target, false);
+      }),
+      preview.onDidRequestRescore(() => {
+        void this.score(preview, image, output.document.getText(), target);
+      }),
+    ];
+    preview.onDidDispose(() => subscriptions.forEach((s) => s.dispose()));
+    this.disposables.push(...subscriptions);
+  }
+
+  private async score(preview: MockupPreview, image: PreparedImage, code: string, target: MockupTarget, signal?: AbortSignal): Promise<MockupScoreView> {
+    if (target.preview === 'none') return { state: 'skipped', message: `No render for ${target.label}.` };
+    preview.showScore({ state: 'running' });
+    try {
+      const runtime = target.preview === 'tailwind' ? await this.tailwind() : undefined;
+      const { scoreMockup } = require('../core/score/scoreMockup') as typeof import('../core/score/scoreMockup');
+      const result = await scoreMockup({
+        mockup: image.data,
+        // image.data may be downscaled for the model: the page is rendered at the mockup's own size.
+        designSize: { width: image.originalWidth, height: image.originalHeight },
+        html: buildPreviewDocument(code, target.preview, runtime),
+        browserPath: readConfig().browserPath,
+        signal,
+      });
+      if ('skipped' in result && result.skipped) {
+        const view: MockupScoreView = { state: 'skipped', message: result.reason };
+        preview.showScore(view);
+        this.lastScore = view;
+        return view;
+      }
+      const done = result as Exclude<typeof result, { skipped: true }>;
+      const view: MockupScoreView = { state: 'done', score: done.score };
+      preview.showScore({
+        state: 'done',
+        score: done.score,
+        ssim: done.ssim,
+        colour: done.colour,
+        renderDataUri: `data:image/png;base64,${done.renderPng.toString('base64')}`,
+      });
+      this.log.info(`[mockup] visual score ${done.score.toFixed(3)} (SSIM ${done.ssim.toFixed(3)}, colour ${done.colour.toFixed(3)}) in ${done.ms} ms`);
+      this.lastScore = view;
+      return view;
+    } catch (error) {
+      const failure = asGlimpseError(error);
+      const view: MockupScoreView = { state: 'failed', message: failure.message };
+      preview.showScore(view);
+      this.log.warn(`[mockup] scoring failed: ${failure.message}`);
+      this.lastScore = view;
+      return view;
+    }
+  }
+
+  /** The Tailwind browser runtime bundled with the extension (media/vendor), read once. */
+  private tailwind(): Promise<string | undefined> {
+    this.tailwindRuntime ??= fs.readFile(vscode.Uri.joinPath(this.extensionUri, 'media', 'vendor', 'tailwind-browser.js').fsPath, 'utf8').catch((error: unknown) => {
+      this.log.warn(`[mockup] Tailwind runtime missing: ${String(error)}`);
+      return undefined;
+    });
+    return this.tailwindRuntime;
+  }
+
+  private async offerActions(document: vscode.TextDocument, status: MockupOutcome['status'], score: MockupScoreView | undefined): Promise<void> {
+    const scored = score?.state === 'done' && score.score !== undefined ? ` · visual score ${Math.round(score.score * 100)}/100` : '';
+    const what = status === 'stopped' ? 'Stopped: the partial code is kept in the editor, marked as incomplete' : `Code generated${scored}`;
+    const picked = await vscode.window.showInformationMessage(`Glimpse: ${what}.`, 'Insert into Editor…', 'Save As…');
+    if (picked === 'Save As…') {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.files.saveAs');
+    } else if (picked === 'Insert into Editor…') {
+      await insertIntoEditor(document);
+    }
+  }
+
+  private async showError(failure: GlimpseError): Promise<void> {
+    const settings = failure.code === 'model-not-configured' || failure.code === 'model-no-vision';
+    const actions = settings ? ['Manage Models', 'Show Log'] : ['Show Log'];
+    const picked = await vscode.window.showErrorMessage(failure.message, ...actions);
+    if (picked === 'Show Log') this.log.show(true);
+    else if (picked === 'Manage Models') await vscode.commands.executeCommand('glimpse.manageModels');
+  }
+
+  dispose(): void {
+    this.stop();
+    this.preview?.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.progressEmitter.dispose();
+  }
+}
+
+/** The target's language when VS Code knows it (Vue needs an extension), else a close one. */
+async function availableLanguage(languageId: string): Promise<string> {
+  const known = await vscode.languages.getLanguages();
+  if (known.includes(languageId)) return languageId;
+  return languageId === 'vue' ? 'html' : 'plaintext';
+}
+
+/** A first line saying the code is incomplete, as a comment in the target's language. */
+export function incompleteMarker(target: MockupTarget, why: string): string {
+  return commentLine(target.id, `Glimpse: ${why}; this code is incomplete.`);
+}
+
+function statusLine(status: MockupOutcome['status'], source: MockupOutcome['source'], target: MockupTarget, error?: string, truncated = false): string {
+  if (truncated && status === 'done') return `The answer reached the token limit (glimpse.mockup.maxTokens): the code is cut off, marked as incomplete.`;
+  if (status === 'error') return `Generation failed: ${error ?? 'see the log'}. The partial code is kept.`;
+  if (status === 'stopped') return 'Stopped: the partial code is kept, marked as incomplete.';
+  if (source === 'none') return `The model's answer had no ${target.label} code block; the editor shows the whole answer.`;
+  return `${target.label} generated. Edits in the editor update this preview.`;
+}
+
+/** Inserts the generated code at the cursor of an editor the user picks (other than the generated one). */
+async function insertIntoEditor(generated: vscode.TextDocument): Promise<void> {
+  const editors = vscode.window.visibleTextEditors.filter((editor) => editor.document !== generated && editor.document.uri.scheme !== 'output');
+  let editor = editors[0];
+  if (editors.length > 1) {
+    const picked = await vscode.window.showQuickPick(
+      editors.map((e) => ({ label: vscode.workspace.asRelativePath(e.document.uri), editor: e })),
+      { title: 'Glimpse: insert the generated code into…' },
+    );
+    if (!picked) return;
+    editor = picked.editor;
+  }
+  if (!editor) {
+    void vscode.window.showInformationMessage('Glimpse: open the file to insert into first, then use Insert into Editor again.');
+    return;
+  }
+  const code = generated.getText();
+  await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+  await editor.edit((edit) => {
+    for (const selection of editor.selections) edit.replace(selection, code);
+  });
+}

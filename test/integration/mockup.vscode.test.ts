@@ -1,0 +1,108 @@
+// Generate Code from Mockup inside a real VS Code extension host with the real llama-server and the
+// tiny synthetic pair. The model's text is gibberish: the tests assert on the document (language,
+// that it holds what was generated), the preview panel, the score's bounds, and Stop.
+
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { GlimpseApi } from '../../src/extension';
+import type { MockupOutcome } from '../../src/vscode/mockupController';
+import type { MockupCommandArgs } from '../../src/vscode/mockupCommand';
+
+const extensionId = 'glimpse-dev.glimpse';
+
+async function api(): Promise<GlimpseApi> {
+  const extension = vscode.extensions.getExtension<GlimpseApi>(extensionId);
+  assert.ok(extension, 'the extension is installed');
+  return extension.isActive ? extension.exports : await extension.activate();
+}
+
+function workspaceFile(name: string): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, name).fsPath;
+}
+
+async function generate(args: MockupCommandArgs): Promise<MockupOutcome> {
+  const outcome = await vscode.commands.executeCommand<MockupOutcome>('glimpse.generateFromMockup', args);
+  assert.ok(outcome, 'the command returns the outcome');
+  return outcome;
+}
+
+function previewTabOpen(name: string): boolean {
+  return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputWebview && tab.label === `Preview: ${name}`));
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('Generate Code from Mockup (real extension host, real engine)', function () {
+  this.timeout(180_000);
+  const config = () => vscode.workspace.getConfiguration('glimpse');
+
+  before(async () => {
+    await config().update('mockup.maxTokens', 48, vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    await config().update('mockup.maxTokens', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('streams HTML into a new html editor, opens the preview beside it and scores the render', async () => {
+    const outcome = await generate({ file: workspaceFile('screenshot.png'), target: 'html', instructions: '', twoStep: true, score: true });
+    assert.equal(outcome.status, 'done', outcome.error);
+    assert.ok(outcome.document, 'a document was opened');
+    assert.equal(outcome.document.languageId, 'html');
+    assert.equal(outcome.document.isUntitled, true);
+    assert.equal(outcome.document.getText(), outcome.code, 'the editor holds exactly the generated code');
+    assert.ok(outcome.code.length > 0, 'something was generated');
+    assert.ok(outcome.inventory !== undefined && outcome.inventory.length > 0, 'the two-step run produced an inventory first');
+    assert.ok(previewTabOpen('screenshot.png'), 'the preview panel is open');
+    const score = outcome.score;
+    assert.ok(score, 'a score was attempted for an HTML target');
+    assert.equal(score.state, 'done', score.message);
+    assert.ok(score.score !== undefined && score.score >= 0 && score.score <= 1, `score ${score.score} in [0, 1]`);
+  });
+
+  it('opens React code as typescriptreact, in one step, without an inventory', async () => {
+    const outcome = await generate({ file: workspaceFile('screenshot.png'), target: 'react', instructions: 'use hooks', twoStep: false, score: false });
+    assert.equal(outcome.status, 'done', outcome.error);
+    assert.equal(outcome.document?.languageId, 'typescriptreact');
+    assert.equal(outcome.inventory, undefined);
+    assert.equal(outcome.score, undefined, 'React has no render to score');
+  });
+
+  it('Stop keeps the partial code in the editor, marked as incomplete', async () => {
+    const glimpse = await api();
+    await config().update('mockup.maxTokens', 1500, vscode.ConfigurationTarget.Global);
+    try {
+      let answerChars = 0;
+      const subscription = glimpse.mockup().onDidProgress((progress) => { answerChars = progress.answerChars; });
+      const running = generate({ file: workspaceFile('screenshot.png'), target: 'tailwind', instructions: '', twoStep: false, score: false });
+      await waitFor(() => answerChars > 20, 120_000, 'the answer to stream');
+      subscription.dispose();
+      await vscode.commands.executeCommand('glimpse.stopAnswer');
+      const outcome = await running;
+      assert.equal(outcome.status, 'stopped');
+      assert.ok(outcome.document, 'the document stays open');
+      assert.match(outcome.document.getText(), /^<!-- Glimpse: generation was stopped; this code is incomplete\. -->\n./);
+      assert.equal(outcome.document.getText(), outcome.code);
+      assert.equal(glimpse.mockup().isGenerating, false);
+    } finally {
+      await config().update('mockup.maxTokens', 48, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('refuses a file that is not an image with a clear error and opens nothing', async () => {
+    const before = vscode.workspace.textDocuments.length;
+    const outcome = await generate({ file: workspaceFile('corrupt.png'), target: 'html', instructions: '', score: false });
+    assert.equal(outcome.status, 'error');
+    assert.equal(outcome.errorCode, 'image-corrupt');
+    assert.match(outcome.error ?? '', /corrupt\.png/);
+    assert.equal(vscode.workspace.textDocuments.length, before, 'no editor was opened for it');
+  });
+});
