@@ -203,7 +203,7 @@ export class MockupController implements vscode.Disposable {
     if (inventory) this.log.info(`[mockup] inventory:\n${inventory.trim()}`);
     // No code block in the answer: the answer itself, so nothing the model wrote is hidden.
     if (!code.trim() && raw.trim()) {
-      code = raw;
+      code = raw.trimStart();
       source = 'none';
     }
     const cut = status === 'stopped' ? 'generation was stopped' : status === 'error' ? 'generation failed' : truncated ? 'the answer reached glimpse.mockup.maxTokens' : undefined;

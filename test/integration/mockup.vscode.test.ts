@@ -89,7 +89,7 @@ describe('Generate Code from Mockup (real extension host, real engine)', functio
       const outcome = await running;
       assert.equal(outcome.status, 'stopped');
       assert.ok(outcome.document, 'the document stays open');
-      assert.match(outcome.document.getText(), /^<!-- Glimpse: generation was stopped; this code is incomplete\. -->\n./);
+      assert.match(outcome.document.getText(), /^<!-- Glimpse: generation was stopped; this code is incomplete\. -->\n\S/);
       assert.equal(outcome.document.getText(), outcome.code);
       assert.equal(glimpse.mockup().isGenerating, false);
     } finally {
