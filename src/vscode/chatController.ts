@@ -142,6 +142,23 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
+  /**
+   * The image "Generate Code from Mockup" takes from the chat: the first image attached for the next
+   * question (at its original resolution), else the last image of the conversation.
+   */
+  mockupSource(): ImageInput | undefined {
+    const pending = this.pendingImages[0];
+    if (pending) return pending.source;
+    const latest = this.conversation.latestImage;
+    return latest ? { bytes: latest.data, label: latest.label } : undefined;
+  }
+
+  /** Drops the images attached for the next question. */
+  clearPendingImages(): void {
+    this.pendingImages.splice(0);
+    this.post({ type: 'pendingImages', images: [] });
+  }
+
   /** The conversation shown now (its id, for history commands). */
   get conversationId(): string | undefined {
     return this.conversation.isEmpty ? undefined : this.conversation.id;

@@ -29,7 +29,7 @@ export function registerCommands(
     }),
     vscode.commands.registerCommand('glimpse.generateFromMockup', async (clicked?: vscode.Uri | MockupCommandArgs, selected?: vscode.Uri[]) => {
       const { generateFromMockup } = require('./mockupCommand') as typeof import('./mockupCommand');
-      return generateFromMockup(mockup(), context.globalState, clicked, selected);
+      return generateFromMockup(mockup(), context.globalState, () => controller().mockupSource(), clicked, selected);
     }),
     vscode.commands.registerCommand('glimpse.openChat', () => {
       controller().openPanel();

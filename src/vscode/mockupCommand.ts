@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import { MOCKUP_TARGETS, isMockupTargetId, type MockupTargetId } from '../core/mockup/targets';
+import type { ImageInput } from '../core/images/prepare';
 import { imagesFromContext } from './imagePick';
 import type { MockupController, MockupOptions, MockupOutcome } from './mockupController';
 
@@ -16,18 +17,27 @@ export interface MockupCommandArgs {
   readonly instructions?: string;
   readonly twoStep?: boolean;
   readonly score?: boolean;
+  /** Take the image from the chat panel (its title-bar button). */
+  readonly fromChat?: boolean;
 }
 
 export async function generateFromMockup(
   controller: MockupController,
   state: vscode.Memento,
+  chatImage: () => ImageInput | undefined,
   clicked?: vscode.Uri | MockupCommandArgs,
   selected?: vscode.Uri[],
 ): Promise<MockupOutcome | undefined> {
   const args: MockupCommandArgs = clicked instanceof vscode.Uri || clicked === undefined ? {} : clicked;
   const uri = clicked instanceof vscode.Uri ? clicked : args.file ? vscode.Uri.file(args.file) : undefined;
-  const files = uri ? [uri] : await imagesFromContext(undefined, selected, { openLabel: 'Generate Code', title: 'Glimpse: choose a UI mockup or screenshot', many: false });
-  const file = files?.[0];
+  // From the chat panel's title bar: the image attached there, or the conversation's last one.
+  const fromChat = !uri && (args.fromChat || chatPanelActive()) ? chatImage() : undefined;
+  if (!uri && args.fromChat && !fromChat) {
+    void vscode.window.showInformationMessage('Glimpse: attach or paste a mockup in the chat first, then run Generate Code from Mockup again.');
+    return undefined;
+  }
+  const files = uri || fromChat ? undefined : await imagesFromContext(undefined, selected, { openLabel: 'Generate Code', title: 'Glimpse: choose a UI mockup or screenshot', many: false });
+  const file: vscode.Uri | ImageInput | undefined = uri ?? fromChat ?? files?.[0];
   if (!file) return undefined;
   const target = args.target ?? await pickTarget(state);
   if (!target) return undefined;
@@ -60,4 +70,9 @@ function askInstructions(): Thenable<string | undefined> {
     prompt: 'Press Enter to start. For example: "dark theme", "use CSS grid", "mobile first".',
     placeHolder: 'Nothing extra',
   });
+}
+
+function chatPanelActive(): boolean {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputWebview && input.viewType.endsWith('glimpse.chat');
 }

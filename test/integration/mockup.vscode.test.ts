@@ -97,6 +97,17 @@ describe('Generate Code from Mockup (real extension host, real engine)', functio
     }
   });
 
+  it('from the chat panel, takes the image attached there', async () => {
+    const glimpse = await api();
+    await glimpse.chat().attach([{ path: workspaceFile('quadrants.png') }]);
+    assert.deepEqual(glimpse.chat().mockupSource(), { path: workspaceFile('quadrants.png') });
+    const outcome = await generate({ fromChat: true, target: 'vue', instructions: '', twoStep: false, score: false });
+    glimpse.chat().clearPendingImages();
+    assert.equal(outcome.status, 'done', outcome.error);
+    assert.ok(previewTabOpen('quadrants.png'), 'the preview is titled after the chat image');
+    assert.ok(outcome.document, 'a document was opened');
+  });
+
   it('refuses a file that is not an image with a clear error and opens nothing', async () => {
     const before = vscode.workspace.textDocuments.length;
     const outcome = await generate({ file: workspaceFile('corrupt.png'), target: 'html', instructions: '', score: false });

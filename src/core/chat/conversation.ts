@@ -26,6 +26,15 @@ export class Conversation {
   ) {}
 
   /** A conversation saved earlier: the views as shown, the turns exactly as they were sent. */
+  /** The last image sent in this conversation (what "Generate Code from Mockup" in the chat uses). */
+  get latestImage(): PreparedImage | undefined {
+    for (let i = this.sent.length - 1; i >= 0; i--) {
+      const images = this.sent[i].images;
+      if (images && images.length > 0) return images[images.length - 1];
+    }
+    return undefined;
+  }
+
   static restore(id: string, createdAt: Date, views: readonly TurnView[], sent: readonly ChatTurn[]): Conversation {
     const conversation = new Conversation(id, createdAt);
     conversation.views.push(...views);
