@@ -7,28 +7,8 @@
 import * as assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
 import { createTestImage } from '../fixtures/images';
+import { openChat, pasteFile } from './chatPanel';
 import { openWorkbench, type Workbench } from './harness';
-
-async function openChat(workbench: Workbench): Promise<FrameLocator> {
-  // Contributed commands appear once the remote extension host has registered the extension:
-  // the Explorer's context menu shows when that has happened.
-  await workbench.rightClickExplorerItem('screenshot.png', 'Explain Image');
-  await workbench.page.keyboard.press('Escape');
-  await workbench.runCommand('Glimpse: Open Chat');
-  const panel = workbench.webviewFrame();
-  await panel.locator('.question-input').waitFor({ state: 'visible', timeout: 60_000 });
-  return panel;
-}
-
-/** Dispatches a paste of one PNG into the panel's document, built inside the page. */
-async function pastePng(panel: FrameLocator, name: string, base64: string): Promise<void> {
-  await panel.locator('body').evaluate((body, f) => {
-    const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
-    const data = new DataTransfer();
-    data.items.add(new File([bytes], f.name, { type: 'image/png' }));
-    body.ownerDocument.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, { name, base64 });
-}
 
 /** "400 × 280 px of the original · sent at full size" or "… · sent as 448 × 215": the size the crop will be sent at. */
 function sentSizeIn(readout: string): { crop: [number, number]; sent: [number, number] } {
@@ -57,7 +37,7 @@ describe('Crop a pending image in the chat panel (code-server + Chromium, real e
   it('a wide screenshot warns; a crop dragged with the mouse replaces it, sent sharper, and goes with the question', async () => {
     // 1600×400 of small "text": the tiny model's budget (long side 448) sends it at 448×112, under half its width.
     const png = (await createTestImage({ width: 1600, height: 400, format: 'png', pattern: 'screenshot' })).toString('base64');
-    await pastePng(panel, 'wide.png', png);
+    await pasteFile(panel, { name: 'wide.png', type: 'image/png', base64: png });
     const pending = panel.locator('.pending-image-item');
     await pending.first().waitFor({ state: 'visible', timeout: 60_000 });
     assert.match((await pending.first().locator('.image-caption').textContent()) ?? '', /^448×112/);
@@ -117,7 +97,7 @@ describe('Crop a pending image in the chat panel (code-server + Chromium, real e
 
   it('the dialog works from the keyboard: arrows move the rectangle, Escape closes it without cropping', async () => {
     const png = (await createTestImage({ width: 1600, height: 400, format: 'png', pattern: 'screenshot' })).toString('base64');
-    await pastePng(panel, 'wide-again.png', png);
+    await pasteFile(panel, { name: 'wide-again.png', type: 'image/png', base64: png });
     const pending = panel.locator('.pending-image-item');
     await pending.first().waitFor({ state: 'visible', timeout: 60_000 });
     await pending.first().locator('.crop-image').focus();

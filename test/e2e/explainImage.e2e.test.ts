@@ -11,26 +11,16 @@ import * as assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
+import { writeFakeLlamaServer } from './fakeLlamaServer';
 import { openWorkbench, type Workbench } from './harness';
 
 const repositoryRoot = path.resolve(__dirname, '../../..');
-const generated = path.join(repositoryRoot, 'test', '.generated');
 
 /** A llama-server stand-in that streams the hostile markdown slowly (so Stop lands mid-answer). */
 function writeFakeServer(): string {
-  const dir = path.join(generated, 'fake-llama-server');
-  fs.mkdirSync(dir, { recursive: true });
-  const answer = path.join(dir, 'answer.md');
   const hostile = fs.readFileSync(path.join(repositoryRoot, 'test', 'fixtures', 'fakeServer', 'hostile-answer.md'), 'utf8');
   // The hostile part first, then a long tail so the answer is still streaming when Stop is pressed.
-  fs.writeFileSync(answer, `${hostile}\n\n${'More words keep arriving. '.repeat(400)}`);
-  const wrapper = path.join(dir, 'llama-server');
-  fs.writeFileSync(wrapper, [
-    '#!/bin/sh',
-    `GLIMPSE_FAKE_ANSWER_FILE='${answer}' GLIMPSE_FAKE_DELAY_MS=40 GLIMPSE_FAKE_CHUNK=8 exec '${process.execPath}' '${path.join(repositoryRoot, 'test', 'fixtures', 'fakeServer', 'fake-llama-server.mjs')}' "$@"`,
-    '',
-  ].join('\n'), { mode: 0o755 });
-  return wrapper;
+  return writeFakeLlamaServer('fake-llama-server', `${hostile}\n\n${'More words keep arriving. '.repeat(400)}`, { delayMs: 40, chunk: 8 });
 }
 
 async function explainFromExplorer(workbench: Workbench, file: string): Promise<FrameLocator> {

@@ -6,14 +6,11 @@
 // neither by the preview nor by the headless render that scores it.
 
 import * as assert from 'node:assert/strict';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import { writeFakeLlamaServer } from './fakeLlamaServer';
 import { openWorkbench, type Workbench } from './harness';
 
-const repositoryRoot = path.resolve(__dirname, '../../..');
-const generated = path.join(repositoryRoot, 'test', '.generated');
 
 /** The page the "model" writes; `origin` is a recording server on this machine that must get no request. */
 const hostilePage = (origin: string) => [
@@ -28,21 +25,6 @@ const hostilePage = (origin: string) => [
   '```',
   '',
 ].join('\n');
-
-/** A llama-server stand-in whose every answer is `hostilePage` (the inventory step gets it too). */
-function writeFakeServer(origin: string): string {
-  const dir = path.join(generated, 'fake-llama-server-mockup');
-  fs.mkdirSync(dir, { recursive: true });
-  const answer = path.join(dir, 'answer.md');
-  fs.writeFileSync(answer, hostilePage(origin));
-  const wrapper = path.join(dir, 'llama-server');
-  fs.writeFileSync(wrapper, [
-    '#!/bin/sh',
-    `GLIMPSE_FAKE_ANSWER_FILE='${answer}' GLIMPSE_FAKE_DELAY_MS=10 GLIMPSE_FAKE_CHUNK=24 exec '${process.execPath}' '${path.join(repositoryRoot, 'test', 'fixtures', 'fakeServer', 'fake-llama-server.mjs')}' "$@"`,
-    '',
-  ].join('\n'), { mode: 0o755 });
-  return wrapper;
-}
 
 describe('Generate Code from Mockup (code-server + Chromium, scripted engine)', function () {
   this.timeout(240_000);
@@ -60,7 +42,7 @@ describe('Generate Code from Mockup (code-server + Chromium, scripted engine)', 
     // The recorder answers when asked: a request that got through would show up.
     assert.equal((await fetch(`${origin}/probe`)).status, 200);
     received.length = 0;
-    workbench = await openWorkbench({ settings: { 'glimpse.serverPath': writeFakeServer(origin) } });
+    workbench = await openWorkbench({ settings: { 'glimpse.serverPath': writeFakeLlamaServer('fake-llama-server-mockup', hostilePage(origin), { delayMs: 10, chunk: 24 }) } });
   });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);

@@ -7,28 +7,8 @@ import * as assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
+import { openChat, pasteFile } from './chatPanel';
 import { openWorkbench, type Workbench } from './harness';
-
-async function openChat(workbench: Workbench): Promise<FrameLocator> {
-  // Contributed commands appear once the remote extension host has registered the extension:
-  // the Explorer's context menu shows when that has happened.
-  await workbench.rightClickExplorerItem('screenshot.png', 'Explain Image');
-  await workbench.page.keyboard.press('Escape');
-  await workbench.runCommand('Glimpse: Open Chat');
-  const panel = workbench.webviewFrame();
-  await panel.locator('.question-input').waitFor({ state: 'visible', timeout: 60_000 });
-  return panel;
-}
-
-/** Dispatches a paste of one file into the panel's document, built inside the page. */
-async function pasteFile(panel: FrameLocator, file: { name: string; type: string; base64?: string; zeroBytes?: number }): Promise<void> {
-  await panel.locator('body').evaluate((body, f) => {
-    const bytes = f.base64 ? Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)) : new Uint8Array(f.zeroBytes ?? 0);
-    const data = new DataTransfer();
-    data.items.add(new File([bytes], f.name, { type: f.type }));
-    body.ownerDocument.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, file);
-}
 
 describe('Paste a screenshot into the chat panel (code-server + Chromium, real engine)', function () {
   this.timeout(240_000);
