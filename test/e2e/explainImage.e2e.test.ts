@@ -24,8 +24,7 @@ function writeFakeServer(): string {
 }
 
 async function explainFromExplorer(workbench: Workbench, file: string): Promise<FrameLocator> {
-  const item = await workbench.rightClickExplorerItem(file, 'Explain Image');
-  await item.click();
+  await workbench.clickExplorerMenuItem(file, 'Explain Image');
   const panel = workbench.webviewFrame();
   await panel.locator('.turn-user .thumbnail img').first().waitFor({ state: 'visible', timeout: 60_000 });
   return panel;

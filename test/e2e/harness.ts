@@ -48,6 +48,11 @@ export interface Workbench {
    * menu item, with the menu left open.
    */
   rightClickExplorerItem(name: string, menuItem: string, timeoutMs?: number): Promise<Locator>;
+  /**
+   * Right-clicks an Explorer item and clicks `menuItem` in its context menu, opening the menu again
+   * when it closes under the pointer (the workbench sometimes re-renders it while it settles).
+   */
+  clickExplorerMenuItem(name: string, menuItem: string): Promise<void>;
   /** Runs a command by its palette title, e.g. "Glimpse: Open Chat". */
   runCommand(title: string): Promise<void>;
   dispose(): Promise<void>;
@@ -129,6 +134,19 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
               throw new Error(`The context menu of "${name}" did not show "${menuItem}" after ${attempt} attempts in ${timeoutMs / 1000} s (last: ${reason}).`);
             }
             await page.waitForTimeout(500);
+          }
+        }
+      },
+      async clickExplorerMenuItem(name, menuItem) {
+        for (let attempt = 1; ; attempt++) {
+          const item = await (this as Workbench).rightClickExplorerItem(name, menuItem);
+          try {
+            await item.click({ timeout: 5_000 });
+            return;
+          } catch (error) {
+            if (attempt >= 4) throw error;
+            console.log(`      ("${menuItem}" closed before the click; opening the menu again)`);
+            await page.keyboard.press('Escape');
           }
         }
       },

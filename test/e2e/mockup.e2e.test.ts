@@ -54,8 +54,7 @@ describe('Generate Code from Mockup (code-server + Chromium, scripted engine)', 
 
   it('streams the page into an editor, previews it sandboxed with no network, and scores it', async () => {
     const { page } = workbench;
-    const item = await workbench.rightClickExplorerItem('screenshot.png', 'Generate Code from Mockup');
-    await item.click();
+    await workbench.clickExplorerMenuItem('screenshot.png', 'Generate Code from Mockup');
     const target = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'HTML + CSS' }).first();
     await target.waitFor({ state: 'visible', timeout: 30_000 });
     await target.click();
