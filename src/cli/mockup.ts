@@ -14,6 +14,7 @@ import { appendedText } from '../core/mockup/extractCode';
 import { generateMockupCode, type MockupEvent, type MockupStepStats } from '../core/mockup/generateCode';
 import { commentLine, isMockupTargetId, MOCKUP_TARGETS, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
 import { buildPreviewDocument } from '../core/mockup/previewDocument';
+import { loadTailwindRuntime } from '../core/mockup/tailwindRuntime';
 import { scoreMockup } from '../core/score/scoreMockup';
 import { imageBudgetFor } from '../core/models/imageBudget';
 import { estimateImageTokens } from '../core/models/imageTokens';
@@ -196,7 +197,7 @@ async function printScore(options: MockupCliOptions, target: MockupTarget, image
   let runtime: string | undefined;
   if (target.preview === 'tailwind') {
     // dist/cli.js → media/vendor/: the Tailwind browser runtime bundled with Glimpse.
-    runtime = await fs.readFile(path.join(__dirname, '..', 'media', 'vendor', 'tailwind-browser.js'), 'utf8').catch(() => undefined);
+    runtime = await loadTailwindRuntime(path.join(__dirname, '..', 'media'));
     if (runtime === undefined) log('--score: the bundled Tailwind runtime is missing (run `npm run build`); the page is scored unstyled');
   }
   log('scoring: rendering the page in a headless browser…');

@@ -27,13 +27,7 @@ export type ManageModelsRequest =
   | { readonly action: 'delete'; readonly id: string }
   | { readonly action: 'useLocalFiles' };
 
-export interface ManagedPairView {
-  readonly id: string;
-  readonly displayName: string;
-  readonly folder: string;
-  readonly modelPath: string;
-  readonly projectorPath: string;
-  readonly sizeBytes: number;
+export interface ManagedPairView extends Pick<InstalledPair, 'id' | 'displayName' | 'folder' | 'modelPath' | 'projectorPath' | 'sizeBytes'> {
   readonly active: boolean;
 }
 

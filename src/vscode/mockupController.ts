@@ -3,12 +3,12 @@
 // sandboxed iframe, and when a browser is found the render is scored against the mockup. Stopping
 // keeps the partial code, marked as such.
 
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
 import { generateMockupCode } from '../core/mockup/generateCode';
 import { buildPreviewDocument } from '../core/mockup/previewDocument';
+import { loadTailwindRuntime } from '../core/mockup/tailwindRuntime';
 import { commentLine, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
 import { prepareImage, type ImageInput, type PreparedImage } from '../core/images/prepare';
 import { thumbnailDataUri } from '../core/images/thumbnail';
@@ -59,10 +59,7 @@ export class MockupController implements vscode.Disposable {
   private current: AbortController | undefined;
   private preview: MockupPreview | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private tailwindRuntime: Promise<string | undefined> | undefined;
   private readonly progressEmitter = new vscode.EventEmitter<MockupProgress>();
-  /** The last score shown (tests read it). */
-  lastScore: MockupScoreView | undefined;
   /** Fires as the answer streams (tests and the log). */
   readonly onDidProgress = this.progressEmitter.event;
 
@@ -74,11 +71,6 @@ export class MockupController implements vscode.Disposable {
 
   get isGenerating(): boolean {
     return this.current !== undefined;
-  }
-
-  /** The preview panel shown now, if any (tests). */
-  get previewPanel(): MockupPreview | undefined {
-    return this.preview;
   }
 
   stop(): void {
@@ -242,7 +234,7 @@ export class MockupController implements vscode.Disposable {
     if (target.preview === 'none') return { state: 'skipped', message: `No render for ${target.label}.` };
     preview.showScore({ state: 'running' });
     try {
-      const runtime = target.preview === 'tailwind' ? await this.tailwind() : undefined;
+      const runtime = target.preview === 'tailwind' ? await loadTailwindRuntime(vscode.Uri.joinPath(this.extensionUri, 'media').fsPath) : undefined;
       const { scoreMockup } = require('../core/score/scoreMockup') as typeof import('../core/score/scoreMockup');
       const result = await scoreMockup({
         mockup: image.data,
@@ -255,7 +247,6 @@ export class MockupController implements vscode.Disposable {
       if ('skipped' in result && result.skipped) {
         const view: MockupScoreView = { state: 'skipped', message: result.reason };
         preview.showScore(view);
-        this.lastScore = view;
         return view;
       }
       const done = result as Exclude<typeof result, { skipped: true }>;
@@ -268,25 +259,14 @@ export class MockupController implements vscode.Disposable {
         renderDataUri: `data:image/png;base64,${done.renderPng.toString('base64')}`,
       });
       this.log.info(`[mockup] visual score ${done.score.toFixed(3)} (SSIM ${done.ssim.toFixed(3)}, colour ${done.colour.toFixed(3)}) in ${done.ms} ms`);
-      this.lastScore = view;
       return view;
     } catch (error) {
       const failure = asGlimpseError(error);
       const view: MockupScoreView = { state: 'failed', message: failure.message };
       preview.showScore(view);
       this.log.warn(`[mockup] scoring failed: ${failure.message}`);
-      this.lastScore = view;
       return view;
     }
-  }
-
-  /** The Tailwind browser runtime bundled with the extension (media/vendor), read once. */
-  private tailwind(): Promise<string | undefined> {
-    this.tailwindRuntime ??= fs.readFile(vscode.Uri.joinPath(this.extensionUri, 'media', 'vendor', 'tailwind-browser.js').fsPath, 'utf8').catch((error: unknown) => {
-      this.log.warn(`[mockup] Tailwind runtime missing: ${String(error)}`);
-      return undefined;
-    });
-    return this.tailwindRuntime;
   }
 
   private async offerActions(document: vscode.TextDocument, status: MockupOutcome['status'], score: MockupScoreView | undefined): Promise<void> {

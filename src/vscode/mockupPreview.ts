@@ -10,7 +10,7 @@
 // so neither the panel nor the page can make a request.
 
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
+import { loadTailwindRuntime } from '../core/mockup/tailwindRuntime';
 import { parsePreviewWebviewMessage, type PreviewHostMessage, type PreviewScore } from '../core/mockup/previewProtocol';
 import type { MockupTarget } from '../core/mockup/targets';
 import type { Log } from './log';
@@ -36,7 +36,6 @@ export class MockupPreview implements vscode.Disposable {
   private score: PreviewScore | undefined;
   private status: string | undefined;
   private runtimeSent = false;
-  private tailwindRuntime: Promise<string | undefined> | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private readonly rescoreEmitter = new vscode.EventEmitter<void>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
@@ -119,11 +118,8 @@ export class MockupPreview implements vscode.Disposable {
   /** Tailwind's browser runtime (media/vendor, bundled at build time), once per webview. */
   private async sendRuntime(): Promise<void> {
     if (this.runtimeSent || !this.ready) return;
-    this.tailwindRuntime ??= fs.readFile(vscode.Uri.joinPath(this.extensionUri, 'media', 'vendor', 'tailwind-browser.js').fsPath, 'utf8').catch((error: unknown) => {
-      this.log.warn(`[preview] the Tailwind runtime is missing (media/vendor/tailwind-browser.js): ${String(error)}`);
-      return undefined;
-    });
-    const runtime = await this.tailwindRuntime;
+    const runtime = await loadTailwindRuntime(vscode.Uri.joinPath(this.extensionUri, 'media').fsPath);
+    if (runtime === undefined) this.log.warn('[preview] the Tailwind runtime is missing (media/vendor/tailwind-browser.js): the page is shown unstyled; run `npm run build`.');
     if (runtime !== undefined && this.ready && !this.runtimeSent) {
       this.runtimeSent = true;
       this.post({ type: 'runtime', tailwind: runtime });

@@ -69,11 +69,11 @@ describe('Generate Code from Mockup (real extension host, real engine)', functio
   });
 
   it('opens React code as typescriptreact, in one step, without an inventory', async () => {
-    const outcome = await generate({ file: workspaceFile('screenshot.png'), target: 'react', instructions: 'use hooks', twoStep: false, score: false });
+    const outcome = await generate({ file: workspaceFile('screenshot.png'), target: 'react', instructions: 'use hooks', twoStep: false, score: true });
     assert.equal(outcome.status, 'done', outcome.error);
     assert.equal(outcome.document?.languageId, 'typescriptreact');
     assert.equal(outcome.inventory, undefined);
-    assert.equal(outcome.score, undefined, 'React has no render to score');
+    assert.equal(outcome.score, undefined, 'React has no render to score, even with scoring on');
   });
 
   it('Stop keeps the partial code in the editor, marked as incomplete', async () => {
