@@ -1,19 +1,18 @@
 // One run through Glimpse's core: a fresh llama-server (cold load), the image prepared by the core,
 // one streamed answer. Figures measured as in mtmdCliRun.ts so the two can be divided.
 
-import { followUpTurns } from '../src/core/chat/prompts';
 import type { ChatTurn } from '../src/core/chat/turn';
 import { LlamaServer } from '../src/core/engine/llamaServer';
 import { prepareImage, type PreparedImage } from '../src/core/images/prepare';
 import { imageBudgetFor } from '../src/core/models/imageBudget';
+import { measureChatFollowUps, type ChatFollowUpFigures } from './chatFollowUp';
 import { parseLlamaLog } from './llamaLog';
 import type { RunFigures } from './mtmdCliRun';
 import { PeakMemorySampler } from './peakMemory';
 
 export interface GlimpseRunFigures extends RunFigures {
-  /** A follow-up question in the same conversation: time to its first token, and what the server reused. */
-  followUpFirstTokenMs: number;
-  followUpCachedTokens: number;
+  /** A conversation through the chat panel's path on the same server: first question, follow-ups. */
+  chat: ChatFollowUpFigures;
   prepareMs: number;
   prepared: PreparedImage;
   decodeTokensPerSecond: number;
@@ -57,31 +56,24 @@ export async function runGlimpse(options: GlimpseRunOptions): Promise<GlimpseRun
     let firstTokenMs: number | undefined;
     let decodeTokensPerSecond = 0;
     let promptTokens = 0;
-    let answer = '';
     const turns: ChatTurn[] = [{ role: 'user', text: options.prompt, images: [prepared] }];
     const chatOptions = { maxTokens: options.tokens, temperature: 0, seed: 1, cachePrompt: true, extraBody: { ignore_eos: true } };
     for await (const event of server.chat(turns, chatOptions)) {
-      if (event.type === 'delta') {
-        firstTokenMs ??= performance.now() - askedAt;
-        answer += event.text;
-      }
+      if (event.type === 'delta') firstTokenMs ??= performance.now() - askedAt;
       if (event.type === 'done') {
         decodeTokensPerSecond = event.timings?.predictedPerSecond ?? 0;
         promptTokens = event.usage?.promptTokens ?? 0;
       }
     }
-    // The follow-up: the same image prefix, the answer, a new question (the chat panel's path).
-    const followUpAskedAt = performance.now();
-    let followUpFirstTokenMs: number | undefined;
-    let followUpCachedTokens = 0;
-    for await (const event of server.chat(followUpTurns(turns, answer, 'What colours does it use?'), { ...chatOptions, maxTokens: 8 })) {
-      if (event.type === 'delta') followUpFirstTokenMs ??= performance.now() - followUpAskedAt;
-      if (event.type === 'done') followUpCachedTokens = event.timings?.cachedTokens ?? 0;
-    }
-    const peakRssMiB = memory.stop();
-    // Give the server a moment to print its timing lines after the last chunk.
+    // Give the server a moment to print its timing lines after the last chunk (the log figures
+    // are the first request's).
     await new Promise((resolve) => setTimeout(resolve, 200));
-    return { loadMs, firstTokenMs: firstTokenMs ?? NaN, followUpFirstTokenMs: followUpFirstTokenMs ?? NaN, followUpCachedTokens, prepareMs, prepared, log: parseLlamaLog(lines), peakRssMiB, decodeTokensPerSecond, promptTokens };
+    const log = parseLlamaLog(lines);
+    // Then a conversation as the chat panel has it: its own system prompt, so nothing of the
+    // request above is reused, and the image is encoded again for its first question.
+    const chat = await measureChatFollowUps(server, prepared, 32);
+    const peakRssMiB = memory.stop();
+    return { loadMs, firstTokenMs: firstTokenMs ?? NaN, chat, prepareMs, prepared, log, peakRssMiB, decodeTokensPerSecond, promptTokens };
   } finally {
     await server.dispose();
   }

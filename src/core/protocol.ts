@@ -66,6 +66,8 @@ export interface AnswerStats {
 export type WebviewMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'ask'; readonly text: string }
+  /** The question box changed (every edit): the host may prefill the draft into the engine's cache. */
+  | { readonly type: 'draft'; readonly text: string }
   /** Bytes of a pasted or dropped image (base64), checked against maxAttachmentBytes on both sides. */
   | { readonly type: 'attachImage'; readonly name: string; readonly mimeType: string; readonly dataBase64: string }
   /** The attach button: the host opens a file picker. */
@@ -136,6 +138,7 @@ const imageId = maxLength(100);
 const webviewSchemas: Record<WebviewMessage['type'], Record<string, Check>> = {
   ready: {},
   ask: { text: maxLength(maxQuestionLength) },
+  draft: { text: maxLength(maxQuestionLength) },
   attachImage: {
     name: maxLength(500),
     mimeType: (v) => typeof v === 'string' && /^image\/[a-z0-9.+-]+$/.test(v),

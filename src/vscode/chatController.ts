@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { Conversation, imageViewOf, type PendingAnswer } from '../core/chat/conversation';
+import { DraftPrefill } from '../core/chat/draftPrefill';
 import type { EngineDescription } from '../core/engine/chatEngine';
 import type { ConversationHistory } from '../core/history/conversationHistory';
 import { SUPPORTED_IMAGE_EXTENSIONS } from '../core/images/formats';
@@ -64,6 +65,9 @@ export class ChatController implements vscode.Disposable {
   /** The latest crop asked for each pending image: an older one that finishes later is dropped. */
   private readonly cropRequests = new Map<string, number>();
   private readonly postEmitter = new vscode.EventEmitter<HostMessage>();
+  /** Prefill while typing: the question box's text, evaluated into the engine's cache in pauses. */
+  private readonly draftPrefill: DraftPrefill;
+  private draftText = '';
 
   /** Every message sent to the panel (observability for tests and the log). */
   readonly onDidPost = this.postEmitter.event;
@@ -80,6 +84,10 @@ export class ChatController implements vscode.Disposable {
     private readonly history?: ConversationHistory,
   ) {
     this.lastTextEditor = vscode.window.activeTextEditor;
+    this.draftPrefill = new DraftPrefill(engine, {
+      onPrefilled: (figures) => this.log.info(`[chat] prefilled the draft: ${figures.evaluatedTokens ?? '?'} tokens evaluated, ${figures.cachedTokens ?? '?'} from the cache, ${Math.round(figures.ms)} ms`),
+      onError: (error) => this.log.warn(`[chat] prefill while typing failed (the question will be sent whole): ${asGlimpseError(error).message}`),
+    });
     this.disposables.push(vscode.window.onDidChangeActiveTextEditor((editor) => {
       // The panel taking focus makes this undefined: keep the last real editor for "Insert at Cursor".
       if (editor) this.lastTextEditor = editor;
@@ -133,6 +141,7 @@ export class ChatController implements vscode.Disposable {
     if (!this.history) return;
     this.stop();
     const restored = await this.history.restore(id);
+    this.draftPrefill.cancel();
     this.restoredFromHistory = true;
     this.conversation = restored.conversation;
     this.openPanel();
@@ -156,7 +165,13 @@ export class ChatController implements vscode.Disposable {
   /** Drops the images attached for the next question. */
   clearPendingImages(): void {
     this.pendingImages.splice(0);
-    this.post({ type: 'pendingImages', images: [] });
+    this.pendingImagesChanged();
+  }
+
+  /** The panel shows the images attached for the next question, and the draft's prefill follows them. */
+  private pendingImagesChanged(): void {
+    this.post({ type: 'pendingImages', images: this.pendingImages.map((p) => p.view) });
+    this.prefillDraft();
   }
 
   /** The conversation shown now (its id, for history commands). */
@@ -167,6 +182,7 @@ export class ChatController implements vscode.Disposable {
   /** Explain Image: prepares the images first, so a bad image leaves the current conversation alone. */
   async explain(files: readonly vscode.Uri[], question?: string): Promise<AnswerOutcome> {
     this.stop();
+    this.draftPrefill.cancel();
     const controller = new AbortController();
     this.current = controller;
     try {
@@ -192,6 +208,8 @@ export class ChatController implements vscode.Disposable {
   /** A question typed in the panel: a follow-up in the current conversation, with any attached images. */
   async ask(text: string): Promise<AnswerOutcome> {
     if (this.current || this.conversation.isAnswering) return { status: 'error', text: '', error: 'An answer is still streaming.' };
+    this.draftPrefill.cancel();
+    this.draftText = '';
     const controller = new AbortController();
     this.current = controller;
     const attached = this.pendingImages.splice(0);
@@ -211,7 +229,7 @@ export class ChatController implements vscode.Disposable {
       for (const [index, image] of images.entries()) {
         this.pendingImages.push({ image, view: { ...views[index], id: randomUUID() }, source: inputs[index], sourceSize: { width: image.originalWidth, height: image.originalHeight } });
       }
-      this.post({ type: 'pendingImages', images: this.pendingImages.map((p) => p.view) });
+      this.pendingImagesChanged();
     } catch (error) {
       const failure = asGlimpseError(error);
       this.log.warn(`[chat] attachment refused: ${failure.message}`);
@@ -262,7 +280,7 @@ export class ChatController implements vscode.Disposable {
       // Sent or removed meanwhile, or a newer crop was asked for.
       if (index < 0 || this.cropRequests.get(imageId) !== request) return;
       this.pendingImages[index] = { ...pending, image: images[0], view: { ...views[0], id: imageId }, crop: whole ? undefined : wanted };
-      this.post({ type: 'pendingImages', images: this.pendingImages.map((p) => p.view) });
+      this.pendingImagesChanged();
     } catch (error) {
       const failure = asGlimpseError(error);
       this.log.warn(`[chat] crop of ${pending.view.label} refused: ${failure.message}`);
@@ -357,6 +375,8 @@ export class ChatController implements vscode.Disposable {
     } finally {
       if (this.current === controller) this.current = undefined;
       this.post({ type: 'busy', busy: false });
+      // A question typed while the answer streamed is prefilled now that the server is free.
+      this.prefillDraft();
     }
   }
 
@@ -367,6 +387,9 @@ export class ChatController implements vscode.Disposable {
         break;
       case 'ask':
         if (message.text.trim() || this.pendingImages.length > 0) void this.ask(message.text);
+        break;
+      case 'draft':
+        this.updateDraft(message.text);
         break;
       case 'stop':
         this.stop();
@@ -393,7 +416,7 @@ export class ChatController implements vscode.Disposable {
       case 'removeImage': {
         const index = this.pendingImages.findIndex((p) => p.view.id === message.id);
         if (index >= 0) this.pendingImages.splice(index, 1);
-        this.post({ type: 'pendingImages', images: this.pendingImages.map((p) => p.view) });
+        this.pendingImagesChanged();
         break;
       }
       case 'openCrop':
@@ -408,6 +431,28 @@ export class ChatController implements vscode.Disposable {
       default:
         break;
     }
+  }
+
+  /** The question box changed (the panel says so on every edit). */
+  updateDraft(text: string): void {
+    this.draftText = text;
+    this.prefillDraft();
+  }
+
+  /** Resolves when no prefill of the draft is running or waiting (for tests). */
+  draftPrefilled(): Promise<void> {
+    return this.draftPrefill.settled();
+  }
+
+  /**
+   * Prefill while typing: what sending the question box now would send (an image attached alone is
+   * encoded while the user types). With nothing typed, after an answer, the conversation up to the
+   * next question's turn: the server reads the answer as the next request will send it while the
+   * user reads it. Never during an answer.
+   */
+  private prefillDraft(): void {
+    if (this.current || !readConfig().prefillWhileTyping) return this.draftPrefill.update(undefined);
+    this.draftPrefill.update(this.conversation.draftTurns(this.draftText, this.pendingImages.map((p) => p.image)));
   }
 
   async runAction(action: ErrorAction): Promise<void> {
@@ -449,6 +494,7 @@ export class ChatController implements vscode.Disposable {
 
   dispose(): void {
     this.stop();
+    this.draftPrefill.dispose();
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
     this.postEmitter.dispose();

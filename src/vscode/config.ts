@@ -18,6 +18,8 @@ export interface GlimpseConfig {
   readonly contextSize: number;
   readonly maxTokens: number;
   readonly temperature: number;
+  /** Prefill while typing (the embedded engine only): the draft is evaluated into the server's cache. */
+  readonly prefillWhileTyping: boolean;
   readonly startTimeoutSeconds: number;
   readonly maxImageBytes: number;
   /** Chromium-family browser for the mockup visual score; undefined: look in well-known places. */
@@ -65,6 +67,7 @@ export function readConfig(): GlimpseConfig {
     contextSize: config.get<number>('contextSize', 4096),
     maxTokens: config.get<number>('maxTokens', 1024),
     temperature: config.get<number>('temperature', 0.2),
+    prefillWhileTyping: config.get<boolean>('chat.prefillWhileTyping', true) !== false,
     startTimeoutSeconds: config.get<number>('startTimeoutSeconds', 180),
     maxImageBytes: config.get<number>('maxImageMegabytes', 50) * 2 ** 20,
     browserPath: machinePath(config, 'browserPath'),

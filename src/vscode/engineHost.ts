@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { PrefillFigures } from '../core/chat/draftPrefill';
 import type { ChatTurn } from '../core/chat/turn';
 import type { ChatEngine, EngineDescription } from '../core/engine/chatEngine';
 import { EnginePool } from '../core/engine/enginePool';
@@ -88,6 +89,18 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
       imageBudget: imageBudgetFor(pair),
       imageTokens: pair.vision ? (width, height) => estimateImageTokens(pair.vision as VisionProjectorInfo, { width, height }) : undefined,
     };
+  }
+
+  /**
+   * Prefill while typing, on the embedded engine only: a remote server is shared (its compute is
+   * the team's), and typing never starts a stopped engine.
+   */
+  async prefill(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillFigures | undefined> {
+    const config = readConfig();
+    if (config.backend === 'remote' || !config.prefillWhileTyping) return undefined;
+    const server = this.server;
+    if (!server?.current) return undefined;
+    return server.prefill(turns, signal);
   }
 
   async ensureReady(signal?: AbortSignal): Promise<void> {

@@ -112,7 +112,10 @@ export class ChatView {
       onPickImages: () => this.post({ type: 'pickImages' }),
       onRemoveImage: (id) => this.post({ type: 'removeImage', id }),
       onCropImage: (id) => this.openCrop(id),
-      onDraftChange: (draft) => this.state?.setState({ draft }),
+      onDraftChange: (draft) => {
+        this.state?.setState({ draft });
+        this.post({ type: 'draft', text: draft });
+      },
     }, readDraft(this.state?.getState()));
 
     const intake = new ImageIntake(document.defaultView, {

@@ -15,6 +15,9 @@ import { writeTestImage } from '../fixtures/images';
 import { estimateImageTokens } from '../../src/core/models/imageTokens';
 import type { PreparedImage } from '../../src/core/images/prepare';
 import { isAlive } from '../fixtures/processes';
+import { Conversation } from '../../src/core/chat/conversation';
+import { prepareImage } from '../../src/core/images/prepare';
+import { imageBudgetFor } from '../../src/core/models/imageBudget';
 
 const generated = path.resolve(__dirname, '../../../test/.generated');
 const longAnswer = { maxTokens: 4000, temperature: 1, extraBody: { ignore_eos: true } };
@@ -91,6 +94,38 @@ describe('llama-server supervisor (real engine, tiny pairs)', function () {
       assert.ok(imageTokens >= predicted && imageTokens <= predicted + 4, `image took ${imageTokens} tokens, projector predicts ${predicted}`);
     });
   }
+
+  it('prefill while typing: never starts the server; an image attached before typing is encoded by the prefill, not by the question', async () => {
+    const engine = server(await pairPaths('tiny-qwen2vl'));
+    const pair = await engine.pairInfo();
+    assert.ok(pair.vision);
+    const prepared = await prepareImage({ path: image }, imageBudgetFor(pair));
+    const imageTokens = estimateImageTokens(pair.vision, prepared) ?? 0;
+    assert.ok(imageTokens >= 32, `a ${prepared.width}×${prepared.height} image takes ${imageTokens} tokens here`);
+    const conversation = new Conversation();
+    const signal = new AbortController().signal;
+
+    assert.equal(await engine.prefill(conversation.draftTurns('What is on', [prepared])!, signal), undefined);
+    assert.equal(engine.current, undefined, 'typing does not start the engine');
+
+    await engine.start();
+    const prefilled = await engine.prefill(conversation.draftTurns('What is on the', [prepared])!, signal);
+    assert.ok(prefilled && (prefilled.evaluatedTokens ?? 0) > imageTokens, `the draft evaluated ${prefilled?.evaluatedTokens} tokens`);
+    assert.equal(engine.state, 'ready', 'a prefill is not shown as an answer');
+
+    const { pending } = conversation.followUp('What is on the screen?', [prepared], []);
+    let done: ChatStreamEvent | undefined;
+    for await (const event of engine.chat(pending.request, { maxTokens: 2, temperature: 0, cachePrompt: true })) done = event;
+    assert.equal(done?.type, 'done');
+    if (done?.type !== 'done') return;
+    const evaluated = done.timings?.promptTokens ?? Infinity;
+    const cached = done.timings?.cachedTokens ?? 0;
+    // Without the prefill nothing would be cached on this fresh server. The question's text is
+    // followed by the image kind's checklist, so everything after its first changed word is new.
+    const draftTokens = (prefilled.evaluatedTokens ?? 0) + (prefilled.cachedTokens ?? 0);
+    assert.ok(cached >= imageTokens, `${cached} tokens came from the cache; the image alone is ${imageTokens}`);
+    assert.ok(evaluated < draftTokens - imageTokens, `the question evaluated ${evaluated} of its ${evaluated + cached} tokens (the draft had ${draftTokens})`);
+  });
 
   it('stops generating within 1 s of a cancel', async () => {
     // A context far longer than the wait below, so only the cancel can end this generation early.

@@ -155,4 +155,29 @@ describe('Explain Image (real extension host, real engine)', function () {
       await config().update('maxTokens', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  it('a question typed in pauses is prefilled: sending it leaves only its last words to evaluate', async () => {
+    const glimpse = await api();
+    const chat = glimpse.chat();
+    await config().update('maxTokens', 32, vscode.ConfigurationTarget.Global);
+    try {
+      const first = await explain(workspaceFile('screenshot.png'));
+      assert.equal(first.status, 'done', first.error);
+      const question = 'And what colour is the top left quadrant?';
+      // The panel posts every edit; the prefill runs in the pause after "the top".
+      chat.updateDraft('And what colour');
+      chat.updateDraft('And what colour is the top');
+      await chat.draftPrefilled();
+      const typed = await chat.ask(question);
+      assert.equal(typed.status, 'done', typed.error);
+      // The same question again, sent at once (no draft): its whole turn is new to the server.
+      const atOnce = await chat.ask(question);
+      assert.equal(atOnce.status, 'done', atOnce.error);
+      const evaluated = (outcome: typeof typed) => (outcome.stats?.promptTokens ?? 0) - (outcome.stats?.cachedTokens ?? 0);
+      assert.ok(evaluated(typed) + 3 < evaluated(atOnce),
+        `after the prefill the question evaluated ${evaluated(typed)} tokens; sent at once, ${evaluated(atOnce)}`);
+    } finally {
+      await config().update('maxTokens', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

@@ -62,8 +62,7 @@ export class Conversation {
   /** The first question, about the given images (views: what the panel shows of each). */
   begin(images: readonly PreparedImage[], views: readonly ImageView[], question?: string, kind?: ImageKind): { user: TurnView; answer: TurnView; pending: PendingAnswer } {
     if (this.sent.length > 0) throw new Error('This conversation has already begun.');
-    const turns = explainImageTurns({ images, question, kind });
-    this.sent.push(...turns);
+    this.sent.push(...explainImageTurns({ images, question, kind }));
     const user: TurnView = { id: randomUUID(), role: 'user', text: question?.trim() || defaultQuestion(images.length), images: [...views] };
     this.views.push(user);
     return { user, ...this.openAnswer() };
@@ -77,11 +76,30 @@ export class Conversation {
     if (this.pending) throw new Error('An answer is still streaming.');
     if (this.sent.length === 0 && images.length > 0) return this.begin(images, views, question || undefined);
     const text = question.trim() || defaultQuestion(images.length);
-    if (this.sent.length === 0) this.sent.push({ role: 'system', text: explainSystemPrompt });
-    this.sent.push(images.length > 0 ? { role: 'user', text, images } : { role: 'user', text });
+    this.sent.push(...this.questionTurns(question, images));
     const user: TurnView = images.length > 0 ? { id: randomUUID(), role: 'user', text, images: [...views] } : { id: randomUUID(), role: 'user', text };
     this.views.push(user);
     return { user, ...this.openAnswer() };
+  }
+
+  /**
+   * What sending this draft now would send (for prefill while typing: the server evaluates it
+   * ahead), byte for byte the request `followUp` makes; undefined while an answer streams.
+   */
+  draftTurns(question: string, images: readonly PreparedImage[] = []): readonly ChatTurn[] | undefined {
+    if (this.pending) return undefined;
+    // Nothing typed yet after an answer: the conversation as the next question will send it, up to
+    // the opening of that question's turn (an empty user turn, never a question nobody asked).
+    if (!question.trim() && images.length === 0) return this.sent.length > 0 ? [...this.sent, { role: 'user', text: '' }] : undefined;
+    return [...this.sent, ...this.questionTurns(question, images)];
+  }
+
+  /** The turns a question adds: a first question about images gets the explain prompts. */
+  private questionTurns(question: string, images: readonly PreparedImage[]): ChatTurn[] {
+    if (this.sent.length === 0 && images.length > 0) return explainImageTurns({ images, question: question || undefined });
+    const text = question.trim() || defaultQuestion(images.length);
+    const system: ChatTurn[] = this.sent.length === 0 ? [{ role: 'system', text: explainSystemPrompt }] : [];
+    return [...system, images.length > 0 ? { role: 'user', text, images } : { role: 'user', text }];
   }
 
   /** Asks the last question again (after an error or a stop): the failed answer is replaced. */

@@ -58,8 +58,10 @@ export interface ExplainRequest {
 export function explainImageTurns(request: ExplainRequest): ChatTurn[] {
   const kind = request.kind ?? (request.images.length === 1 ? guessImageKind(request.images[0].label) : 'auto');
   const question = request.question?.trim();
+  // The user's own question comes last: small models weigh the end of the prompt most, and while
+  // the question is typed, the prefill (draftPrefill.ts) has everything before it in the cache.
   const text = question
-    ? `${question}\n\n(Context: ${kindInstructions[kind]})`
+    ? `(Context: ${kindInstructions[kind]})\n\n${question}`
     : kindInstructions[kind];
   return [
     { role: 'system', text: explainSystemPrompt },

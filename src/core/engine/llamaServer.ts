@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import type { PrefillFigures } from '../chat/draftPrefill';
 import type { ChatTurn } from '../chat/turn';
 import { Emitter, type Disposable } from '../disposable';
 import { GlimpseError } from '../errors';
@@ -150,6 +151,22 @@ export class LlamaServer implements Disposable {
       this.activeRequests--;
       if (this.running && this.activeRequests === 0) this.setState('ready');
     }
+  }
+
+  /**
+   * Prefill while typing: evaluates the turns into the running server's prompt cache (the one
+   * token the request must generate is dropped). Typing never starts the server, and a draft
+   * never competes with an answer: undefined when the server is not up or is answering.
+   */
+  async prefill(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillFigures | undefined> {
+    const server = this.running;
+    if (!server || this.activeRequests > 0) return undefined;
+    const started = performance.now();
+    let done: (ChatStreamEvent & { type: 'done' }) | undefined;
+    for await (const event of streamChatCompletion(server.endpoint, turns, { maxTokens: 1, temperature: 0, cachePrompt: true }, signal)) {
+      if (event.type === 'done') done = event;
+    }
+    return { evaluatedTokens: done?.timings?.promptTokens, cachedTokens: done?.timings?.cachedTokens, ms: performance.now() - started };
   }
 
   /** Stops the process (it starts again on the next request). */

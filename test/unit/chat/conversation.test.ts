@@ -85,4 +85,53 @@ describe('Conversation', () => {
     conversation.endAnswer('done');
     assert.throws(() => conversation.begin([image], [imageViewOf(image, 't')]), /already begun/);
   });
+
+  describe('draftTurns (prefill while typing)', () => {
+    const other: PreparedImage = { ...image, label: 'other.png', data: Buffer.from('other'), sha256: 'y' };
+
+    it('a first question about attached images: exactly what followUp then sends', () => {
+      const drafting = new Conversation();
+      const draft = drafting.draftTurns('What is this?', [image]);
+      const { pending } = new Conversation().followUp('What is this?', [image], [imageViewOf(image, 't')]);
+      assert.deepEqual(draft, pending.request);
+      assert.deepEqual(draft?.map((t) => t.role), ['system', 'user']);
+    });
+
+    it('a follow-up, with or without new images: the earlier turns unchanged, then the draft', () => {
+      for (const images of [[], [other]]) {
+        const conversation = new Conversation();
+        conversation.begin([image], [imageViewOf(image, 't')]);
+        conversation.appendAnswer('A login form.');
+        conversation.endAnswer('done');
+        const draft = conversation.draftTurns('  Which colours  ', images);
+        const { pending } = conversation.followUp('  Which colours  ', images, images.map((i) => imageViewOf(i, 't')));
+        assert.deepEqual(draft, pending.request);
+      }
+    });
+
+    it('a question with no conversation and no image gets the system prompt, as followUp does', () => {
+      const draft = new Conversation().draftTurns('hello');
+      assert.deepEqual(draft, new Conversation().followUp('hello').pending.request);
+    });
+
+    it('nothing typed: after an answer, the conversation up to an empty question turn; before any, nothing', () => {
+      const conversation = new Conversation();
+      assert.equal(conversation.draftTurns('  '), undefined);
+      conversation.begin([image], [imageViewOf(image, 't')]);
+      conversation.appendAnswer('A login form.');
+      conversation.endAnswer('done');
+      assert.deepEqual(conversation.draftTurns(''), [...conversation.sentTurns, { role: 'user', text: '' }]);
+      assert.deepEqual(conversation.draftTurns('', [other])?.at(-1), { role: 'user', text: 'Explain this image.', images: [other] });
+    });
+
+    it('nothing while an answer streams, and the conversation is unchanged by a draft', () => {
+      const conversation = new Conversation();
+      conversation.begin([image], [imageViewOf(image, 't')]);
+      assert.equal(conversation.draftTurns('next'), undefined);
+      conversation.endAnswer('done');
+      const before = [...conversation.sentTurns];
+      conversation.draftTurns('next', [other]);
+      assert.deepEqual(conversation.sentTurns, before);
+    });
+  });
 });

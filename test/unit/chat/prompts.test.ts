@@ -30,9 +30,9 @@ describe('explain prompts', () => {
     assert.match(turns[1].text, /^This is a screenshot\./);
   });
 
-  it('puts the user\'s own question first and keeps the checklist as context', () => {
+  it('keeps the checklist as context and puts the user\'s own question last', () => {
     const turns = explainImageTurns({ images: [image('flow-diagram.png')], question: '  What calls the auth service?  ' });
-    assert.match(turns[1].text, /^What calls the auth service\?\n\n\(Context: This is a diagram\./);
+    assert.match(turns[1].text, /^\(Context: This is a diagram\.[^]*\)\n\nWhat calls the auth service\?$/);
   });
 
   it('an explicit kind wins over the file name; several images use the general checklist', () => {

@@ -7,7 +7,7 @@ import { maxQuestionLength, parseHostMessage, parseWebviewMessage } from '../../
 describe('webview protocol', () => {
   it('accepts each well-formed webview message', () => {
     for (const message of [
-      { type: 'ready' }, { type: 'ask', text: 'why?' }, { type: 'stop' }, { type: 'action', action: 'retry' },
+      { type: 'ready' }, { type: 'ask', text: 'why?' }, { type: 'draft', text: 'wh' }, { type: 'stop' }, { type: 'action', action: 'retry' },
       { type: 'log', level: 'warn', message: 'x' },
       { type: 'openCrop', imageId: 'a1' }, { type: 'cropImage', imageId: 'a1', rect: { x: 0, y: 12, width: 1240, height: 610 } },
     ]) {
@@ -23,6 +23,7 @@ describe('webview protocol', () => {
     ['an action that does not exist', { type: 'action', action: 'deleteFiles' }, /invalid "action"/],
     ['an unexpected extra field', { type: 'stop', requestId: 1 }, /unexpected fields: requestId/],
     ['an over-long question', { type: 'ask', text: 'x'.repeat(maxQuestionLength + 1) }, /invalid "text"/],
+    ['an over-long draft', { type: 'draft', text: 'x'.repeat(maxQuestionLength + 1) }, /"draft" has an invalid "text"/],
     ['a prototype-ish type', { type: 'constructor' }, /unknown message type/],
     ['a crop without a rectangle', { type: 'cropImage', imageId: 'a1' }, /"cropImage" has an invalid "rect"/],
     ['a crop at a negative position', { type: 'cropImage', imageId: 'a1', rect: { x: -1, y: 0, width: 10, height: 10 } }, /invalid "rect"/],

@@ -95,10 +95,11 @@ describe('chat view', () => {
     key({ key: 'Enter', shiftKey: true });
     assert.deepEqual(posted, []);
     key({ key: 'Enter' });
-    assert.deepEqual(posted, [{ type: 'ask', text: 'What does the red button do?' }]);
+    // The box is cleared as the question goes: the host hears of the empty draft too.
+    assert.deepEqual(posted, [{ type: 'draft', text: '' }, { type: 'ask', text: 'What does the red button do?' }]);
     assert.equal(textarea().value, '');
     key({ key: 'Enter' });
-    assert.equal(posted.length, 1, 'an empty box sends nothing');
+    assert.equal(posted.length, 2, 'an empty box sends nothing');
   });
 
   it('Escape and the Stop button post stop while busy, and only then', () => {
@@ -138,5 +139,14 @@ describe('chat view', () => {
     textarea().value = 'half a question, finished';
     textarea().dispatchEvent(new dom.window.Event('input', { bubbles: true }));
     assert.deepEqual(saved.at(-1), { draft: 'half a question, finished' });
+  });
+
+  it('tells the host of every edit of the question box (prefill while typing)', () => {
+    const { textarea, posted, dom } = setUp();
+    for (const value of ['W', 'What', '']) {
+      textarea().value = value;
+      textarea().dispatchEvent(new dom.window.Event('input', { bubbles: true }));
+    }
+    assert.deepEqual(posted, [{ type: 'draft', text: 'W' }, { type: 'draft', text: 'What' }, { type: 'draft', text: '' }]);
   });
 });
