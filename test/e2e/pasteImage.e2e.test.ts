@@ -44,11 +44,19 @@ describe('Paste a screenshot into the chat panel (code-server + Chromium, real e
     assert.match((await question.textContent()) ?? '', /What is in this screenshot\?/);
     assert.equal(await pending.count(), 0, 'the sent image left the composer');
 
-    // A follow-up in the same conversation.
-    await panel.locator('.question-input').fill('And which colours does it use?');
+    // A follow-up in the same conversation, typed with a pause: the extension prefills the draft
+    // (after 0.4 s of quiet; the tiny model reads it in milliseconds), so once sent, only the
+    // last words and the turn's closing tokens are new to the server (with the prefill off: 86).
+    await panel.locator('.question-input').pressSequentially('And which colours');
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await panel.locator('.question-input').pressSequentially(' does it use?');
     await panel.locator('.question-input').press('Enter');
-    await panel.locator('.turn-assistant').nth(1).locator('.turn-stats').waitFor({ state: 'visible', timeout: 90_000 });
+    const stats = panel.locator('.turn-assistant').nth(1).locator('.turn-stats');
+    await stats.waitFor({ state: 'visible', timeout: 90_000 });
     assert.equal(await panel.locator('.turn-user').count(), 2);
+    const [, prompt, cached] = /prompt (\d+) tokens, (\d+) cached/.exec((await stats.textContent()) ?? '') ?? [];
+    const evaluated = Number(prompt) - Number(cached);
+    assert.ok(evaluated > 0 && evaluated < 20, `the follow-up evaluated ${evaluated} of its ${prompt} prompt tokens (${await stats.textContent()})`);
     await workbench.screenshot('paste-answered');
   });
 
