@@ -32,6 +32,8 @@ Options:
   --browser <file>      mockup --score: Chromium/Chrome/Edge to render with (or GLIMPSE_BROWSER)
   --threads <n>         CPU threads (default: all cores, up to 4; cores-1 above)
   --ctx <n>             context size in tokens (default 4096; mockup 8192)
+  --gpu-layers <n|auto> model layers on the GPU (llama-server -ngl; default auto: the engine
+                        decides; needs a Vulkan or CUDA engine build, see 'glimpse doctor')
   --max-tokens <n>      answer length limit (default 512; mockup 4096)
   --temperature <t>     sampling temperature (default 0.2)
   --seed <n>            sampling seed
@@ -59,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       browser: { type: 'string' },
       threads: { type: 'string' },
       ctx: { type: 'string' },
+      'gpu-layers': { type: 'string' },
       'max-tokens': { type: 'string' },
       temperature: { type: 'string' },
       seed: { type: 'string' },
@@ -96,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
       mmprojPath,
       threads: optionalNumber(values.threads, '--threads'),
       contextSize: optionalNumber(values.ctx, '--ctx') ?? (mockup ? mockupDefaultContextSize : undefined),
+      gpuLayers: gpuLayersArgument(values['gpu-layers']),
     },
     {
       info: (m) => verbose && process.stderr.write(`[glimpse] ${m}\n`),
@@ -162,6 +166,13 @@ async function main(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     await server.dispose();
   }
+}
+
+/** --gpu-layers: a whole number of layers, or "auto" (the default: no -ngl, the engine decides). */
+function gpuLayersArgument(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === 'auto') return undefined;
+  if (!/^\s*\d+\s*$/.test(value)) throw new GlimpseError('invalid-argument', `--gpu-layers needs a whole number of layers or "auto", got "${value}".`);
+  return Number(value);
 }
 
 function optionalNumber(value: string | undefined, flag: string): number | undefined {

@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { ensureSyntheticPair, testGeneratedDirectory, testModelsDirectory } from '../fixtures/gguf/presets';
 import { writeBadFiles } from '../fixtures/gguf/badFiles';
@@ -78,5 +79,36 @@ describe('glimpse CLI (bundled, real engine)', function () {
     const result = await runCli(['explain', image]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /No model given\. Pass --model <model\.gguf> --mmproj <mmproj\.gguf>/);
+  });
+
+  it('--gpu-layers reaches llama-server as -ngl; "auto" passes none; anything else is refused before a start', async () => {
+    fs.mkdirSync(testGeneratedDirectory('cli-ngl'), { recursive: true });
+    const dir = fs.mkdtempSync(path.join(testGeneratedDirectory('cli-ngl'), 'run-'));
+    const argsFile = path.join(dir, 'args.txt');
+    // A stand-in llama-server: answers the version check, records its arguments, exits 3.
+    const recorder = path.join(dir, 'llama-server');
+    fs.writeFileSync(recorder, [
+      '#!/bin/sh',
+      'if [ "$1" = "--version" ]; then echo "version: 0 (recorder)" >&2; exit 0; fi',
+      'if [ "$1" = "--list-devices" ]; then printf "Available devices:\\n"; exit 0; fi',
+      `for arg in "$@"; do printf '%s\\n' "$arg" >> '${argsFile}'; done`,
+      'exit 3',
+    ].join('\n') + '\n', { mode: 0o755 });
+    const recorded = async (gpuLayers: string): Promise<string[]> => {
+      fs.rmSync(argsFile, { force: true });
+      const result = await runCli(['explain', image, '--model', model, '--mmproj', mmproj, '--server', recorder, '--gpu-layers', gpuLayers]);
+      assert.equal(result.code, 1, 'the stand-in server exits at once');
+      return fs.readFileSync(argsFile, 'utf8').trim().split('\n');
+    };
+    const ngl = (args: string[]) => (args.includes('-ngl') ? args[args.indexOf('-ngl') + 1] : undefined);
+    assert.equal(ngl(await recorded('7')), '7');
+    assert.equal(ngl(await recorded('0')), '0', '0 (everything on the CPU) is a number, not "unset"');
+    assert.equal(ngl(await recorded('auto')), undefined);
+
+    fs.rmSync(argsFile, { force: true });
+    const refused = await runCli(['explain', image, '--model', model, '--mmproj', mmproj, '--server', recorder, '--gpu-layers', 'all']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /--gpu-layers needs a whole number of layers or "auto", got "all"/);
+    assert.equal(fs.existsSync(argsFile), false, 'nothing was started');
   });
 });
