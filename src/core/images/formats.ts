@@ -59,6 +59,19 @@ export function supportedFormatFromSharp(sharpFormat: string, heifCompression?: 
 }
 
 /**
+ * Names a supported format from its signature (its first bytes), for bytes the decoder would not
+ * take: a file that starts like a PNG and is garbage after is a damaged PNG, not an unknown format.
+ */
+export function recogniseSupportedSignature(bytes: Uint8Array): string | undefined {
+  const ascii = (start: number, end: number) => Buffer.from(bytes.subarray(start, end)).toString('latin1');
+  if (ascii(0, 8) === '\x89PNG\r\n\x1a\n') return 'PNG';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'JPEG';
+  if (ascii(0, 4) === 'GIF8') return 'GIF';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'WebP';
+  return undefined;
+}
+
+/**
  * Names a well-known format this build cannot decode, from the file's first bytes, so the error
  * can say "this is a HEIC" instead of "unknown format". Undefined when the bytes are not one of them.
  */

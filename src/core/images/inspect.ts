@@ -5,7 +5,7 @@
 
 import sharp from 'sharp';
 import { isBmp, readBmpHeader } from './bmp';
-import { SUPPORTED_IMAGE_FORMATS, SupportedSourceFormat, isLosslessWebp, recogniseUnsupportedFormat, supportedFormatFromSharp } from './formats';
+import { SUPPORTED_IMAGE_FORMATS, SupportedSourceFormat, isLosslessWebp, recogniseSupportedSignature, recogniseUnsupportedFormat, supportedFormatFromSharp } from './formats';
 import { imageCorruptError, imageEmptyError, imageUnsupportedError } from './imageErrors';
 
 export interface SourceImage {
@@ -82,10 +82,11 @@ function isLosslessSource(format: SupportedSourceFormat, bytes: Buffer): boolean
  */
 function classifyHeaderError(error: unknown, bytes: Buffer, label: string) {
   const message = error instanceof Error ? error.message : String(error);
-  if (/unsupported image format/i.test(message) || recogniseUnsupportedFormat(bytes) !== undefined) {
+  const signature = recogniseSupportedSignature(bytes);
+  if (!signature && (/unsupported image format/i.test(message) || recogniseUnsupportedFormat(bytes) !== undefined)) {
     return imageUnsupportedError(label, bytes, error);
   }
-  return imageCorruptError(label, formatNameFromSharpMessage(message), error);
+  return imageCorruptError(label, signature ?? formatNameFromSharpMessage(message), error);
 }
 
 /** sharp's header errors name the loader ("pngload_buffer: …", "VipsJpeg: …"). */

@@ -115,6 +115,13 @@ describe('prepareImage refuses', () => {
     await assertRefused(prepareImage({ bytes: truncated, label: 'cut.jpg' }, budget), 'image-corrupt', ['JPEG']);
   });
 
+  it('a PNG signature followed by anything else as a damaged PNG, not an unknown format', async () => {
+    const bytes = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('this is not a png at all')]);
+    await assertRefused(prepareImage({ bytes, label: 'broken.png' }, budget), 'image-corrupt', [
+      'broken.png looks like a PNG image but could not be decoded',
+    ]);
+  });
+
   it('a PNG cut inside its header as corrupt', async () => {
     const png = await createTestImage({ width: 16, height: 16, format: 'png' });
     await assertRefused(prepareImage({ bytes: png.subarray(0, 20), label: 'stub.png' }, budget), 'image-corrupt', ['PNG']);
