@@ -12,6 +12,7 @@ import { LlamaServer } from '../core/engine/llamaServer';
 import { asGlimpseError, GlimpseError, isCancelled } from '../core/errors';
 import { runDoctor } from './doctor';
 import { mockupDefaultContextSize, mockupDefaultMaxTokens, parseMockupArgs, runMockup, type MockupCliOptions } from './mockup';
+import { parseGpuLayers } from '../core/engine/gpuLayers';
 
 const usage = `Usage:
   glimpse explain <image> [more images…] [options]   Stream an explanation of the image(s)
@@ -170,9 +171,10 @@ async function main(argv: string[]): Promise<number> {
 
 /** --gpu-layers: a whole number of layers, or "auto" (the default: no -ngl, the engine decides). */
 function gpuLayersArgument(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === 'auto') return undefined;
-  if (!/^\s*\d+\s*$/.test(value)) throw new GlimpseError('invalid-argument', `--gpu-layers needs a whole number of layers or "auto", got "${value}".`);
-  return Number(value);
+  if (value === undefined) return undefined;
+  const layers = parseGpuLayers(value);
+  if (layers === undefined) throw new GlimpseError('invalid-argument', `--gpu-layers needs a whole number of layers or "auto", got "${value}".`);
+  return layers === 'auto' ? undefined : layers;
 }
 
 function optionalNumber(value: string | undefined, flag: string): number | undefined {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LlamaServerConfig } from '../core/engine/llamaServer';
+import { parseGpuLayers } from '../core/engine/gpuLayers';
 
 export interface GlimpseConfig {
   readonly modelPath: string | undefined;
@@ -93,10 +94,10 @@ function machineValue<T>(config: vscode.WorkspaceConfiguration, key: string, fal
   return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
 }
 
-/** glimpse.gpuLayers: a whole number of layers, or "auto" (and anything else): let the engine decide. */
-export function gpuLayersValue(value: unknown): number | undefined {
-  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
+/** glimpse.gpuLayers: a whole number of layers; "auto" and anything else let the engine decide. */
+function gpuLayersValue(value: unknown): number | undefined {
+  const layers = parseGpuLayers(value);
+  return typeof layers === 'number' ? layers : undefined;
 }
 
 export function affectsEngine(event: vscode.ConfigurationChangeEvent): boolean {

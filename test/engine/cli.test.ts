@@ -5,10 +5,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ensureSyntheticPair, testGeneratedDirectory, testModelsDirectory } from '../fixtures/gguf/presets';
 import { writeBadFiles } from '../fixtures/gguf/badFiles';
 import { writeTestImage } from '../fixtures/images';
+import { valueAfter, writeArgumentRecorder } from '../fixtures/argumentRecorder';
 
 const cli = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -81,34 +83,22 @@ describe('glimpse CLI (bundled, real engine)', function () {
     assert.match(result.stderr, /No model given\. Pass --model <model\.gguf> --mmproj <mmproj\.gguf>/);
   });
 
-  it('--gpu-layers reaches llama-server as -ngl; "auto" passes none; anything else is refused before a start', async () => {
-    fs.mkdirSync(testGeneratedDirectory('cli-ngl'), { recursive: true });
-    const dir = fs.mkdtempSync(path.join(testGeneratedDirectory('cli-ngl'), 'run-'));
-    const argsFile = path.join(dir, 'args.txt');
-    // A stand-in llama-server: answers the version check, records its arguments, exits 3.
-    const recorder = path.join(dir, 'llama-server');
-    fs.writeFileSync(recorder, [
-      '#!/bin/sh',
-      'if [ "$1" = "--version" ]; then echo "version: 0 (recorder)" >&2; exit 0; fi',
-      'if [ "$1" = "--list-devices" ]; then printf "Available devices:\\n"; exit 0; fi',
-      `for arg in "$@"; do printf '%s\\n' "$arg" >> '${argsFile}'; done`,
-      'exit 3',
-    ].join('\n') + '\n', { mode: 0o755 });
-    const recorded = async (gpuLayers: string): Promise<string[]> => {
-      fs.rmSync(argsFile, { force: true });
-      const result = await runCli(['explain', image, '--model', model, '--mmproj', mmproj, '--server', recorder, '--gpu-layers', gpuLayers]);
-      assert.equal(result.code, 1, 'the stand-in server exits at once');
-      return fs.readFileSync(argsFile, 'utf8').trim().split('\n');
-    };
-    const ngl = (args: string[]) => (args.includes('-ngl') ? args[args.indexOf('-ngl') + 1] : undefined);
-    assert.equal(ngl(await recorded('7')), '7');
-    assert.equal(ngl(await recorded('0')), '0', '0 (everything on the CPU) is a number, not "unset"');
-    assert.equal(ngl(await recorded('auto')), undefined);
+  it('--gpu-layers reaches llama-server as -ngl; a value that is not a number of layers or "auto" is refused before a start', async () => {
+    // Which values mean what is parseGpuLayers' (unit-tested); this checks the flag's way through the CLI.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-cli-ngl-'));
+    try {
+      const recorder = writeArgumentRecorder(dir);
+      const withLayers = await runCli(['explain', image, '--model', model, '--mmproj', mmproj, '--server', recorder.binary, '--gpu-layers', '7']);
+      assert.equal(withLayers.code, 1, 'the stand-in server exits at once');
+      assert.equal(valueAfter(recorder.recorded(), '-ngl'), '7');
 
-    fs.rmSync(argsFile, { force: true });
-    const refused = await runCli(['explain', image, '--model', model, '--mmproj', mmproj, '--server', recorder, '--gpu-layers', 'all']);
-    assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /--gpu-layers needs a whole number of layers or "auto", got "all"/);
-    assert.equal(fs.existsSync(argsFile), false, 'nothing was started');
+      recorder.reset();
+      const refused = await runCli(['explain', image, '--model', model, '--mmproj', mmproj, '--server', recorder.binary, '--gpu-layers', 'all']);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /--gpu-layers needs a whole number of layers or "auto", got "all"/);
+      assert.deepEqual(recorder.recorded(), [], 'nothing was started');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

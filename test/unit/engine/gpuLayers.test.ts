@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { LlamaServer, type LlamaServerConfig } from '../../../src/core/engine/llamaServer';
 import { ensureSyntheticPair, testModelsDirectory } from '../../fixtures/gguf/presets';
+import { valueAfter, writeArgumentRecorder } from '../../fixtures/argumentRecorder';
+import { parseGpuLayers } from '../../../src/core/engine/gpuLayers';
 
 describe('LlamaServer: GPU layers', function () {
   if (process.platform === 'win32') return;
@@ -24,31 +26,17 @@ describe('LlamaServer: GPU layers', function () {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** Starts a server whose binary writes its arguments (one per line) to a file and exits 3. */
+  /** The arguments a start passes to llama-server (the stand-in records them and exits). */
   async function argumentsFor(config: Partial<LlamaServerConfig>): Promise<string[]> {
-    const argsFile = path.join(dir, 'args.txt');
-    const binary = path.join(dir, 'llama-server');
-    fs.writeFileSync(
-      binary,
-      [
-        '#!/bin/sh',
-        'if [ "$1" = "--version" ]; then echo "version: 0 (recorder)" >&2; exit 0; fi',
-        'if [ "$1" = "--list-devices" ]; then printf "Available devices:\\n  (none)\\n"; exit 0; fi',
-        `for arg in "$@"; do printf '%s\\n' "$arg" >> '${argsFile}'; done`,
-        'exit 3',
-      ].join('\n') + '\n',
-      { mode: 0o755 },
-    );
-    const server = new LlamaServer({ serverPath: binary, modelPath, mmprojPath, startTimeoutMs: 10_000, ...config });
+    const recorder = writeArgumentRecorder(dir);
+    const server = new LlamaServer({ serverPath: recorder.binary, modelPath, mmprojPath, startTimeoutMs: 10_000, ...config });
     try {
       await assert.rejects(server.start(), (error: Error & { code?: string }) => error.code === 'engine-exited');
     } finally {
       await server.dispose();
     }
-    return fs.readFileSync(argsFile, 'utf8').trim().split('\n');
+    return recorder.recorded();
   }
-
-  const valueAfter = (args: readonly string[], flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
 
   it('passes -ngl with the number of layers when one is set', async () => {
     assert.equal(valueAfter(await argumentsFor({ gpuLayers: 12 }), '-ngl'), '12');
@@ -62,5 +50,21 @@ describe('LlamaServer: GPU layers', function () {
     const args = await argumentsFor({});
     assert.ok(args.includes('-m'), 'the recorder saw the start');
     assert.ok(!args.includes('-ngl') && !args.includes('--gpu-layers'), `unexpected GPU layers in ${args.join(' ')}`);
+  });
+});
+
+describe('parseGpuLayers (glimpse.gpuLayers and --gpu-layers)', () => {
+  it('reads whole numbers, as numbers or text, and "auto"', () => {
+    assert.equal(parseGpuLayers(12), 12);
+    assert.equal(parseGpuLayers(' 0 '), 0);
+    assert.equal(parseGpuLayers('999'), 999);
+    assert.equal(parseGpuLayers('auto'), 'auto');
+    assert.equal(parseGpuLayers(' auto '), 'auto');
+  });
+
+  it('gives undefined for anything else, which each caller handles its own way', () => {
+    for (const value of [-1, 1.5, '1.5', 'all', '', '12 layers', null, undefined, true, Number.MAX_VALUE]) {
+      assert.equal(parseGpuLayers(value), undefined, String(value));
+    }
   });
 });
