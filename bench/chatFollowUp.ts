@@ -3,13 +3,13 @@
 // follow-up question is asked three times, so the rows differ only in what was prefilled:
 //   - without prefill (glimpse.chat.prefillWhileTyping off): sent the instant the answer ended;
 //   - pasted at once: after the answer the panel prefilled the conversation as the next question
-//     will send it (DraftPrefill with nothing typed, as ChatController does when an answer ends),
+//     will send it (the draft with nothing typed, as ChatController does when an answer ends),
 //     then the whole question arrives at once (a paste, or typing without a pause);
 //   - typed: as above, and the draft up to the pause before its last word was prefilled too.
 // The answers are limited to `answerTokens` so that each turn's context stays comparable.
 
 import { Conversation } from '../src/core/chat/conversation';
-import { DraftPrefill, type PrefillFigures } from '../src/core/chat/draftPrefill';
+import type { PrefillFigures } from '../src/core/engine/chatEngine';
 import type { PendingAnswer } from '../src/core/chat/conversation';
 import type { LlamaServer } from '../src/core/engine/llamaServer';
 import type { PreparedImage } from '../src/core/images/prepare';
@@ -59,14 +59,9 @@ export async function measureChatFollowUps(server: LlamaServer, image: PreparedI
     return { firstTokenMs, evaluatedTokens, cachedTokens };
   };
 
-  const prefill = async (question: string): Promise<PrefillFigures | undefined> => {
-    let figures: PrefillFigures | undefined;
-    const drafts = new DraftPrefill(server, { delayMs: 0, onPrefilled: (done) => (figures = done) });
-    drafts.update(conversation.draftTurns(question));
-    await drafts.settled();
-    drafts.dispose();
-    return figures;
-  };
+  // What DraftPrefill sends after a pause in typing (its timing and coalescing are not measured here).
+  const prefill = (question: string): Promise<PrefillFigures | undefined> =>
+    server.prefill(conversation.draftTurns(question) ?? [], new AbortController().signal);
 
   const first = await ask(conversation.begin([image], [], chatQuestions.first).pending);
   const withoutPrefill = await ask(conversation.followUp(chatQuestions.followUp).pending);

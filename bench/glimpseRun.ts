@@ -69,10 +69,11 @@ export async function runGlimpse(options: GlimpseRunOptions): Promise<GlimpseRun
     // are the first request's).
     await new Promise((resolve) => setTimeout(resolve, 200));
     const log = parseLlamaLog(lines);
+    // The peak of the one request the CLI also makes; the conversation below is not compared.
+    const peakRssMiB = memory.stop();
     // Then a conversation as the chat panel has it: its own system prompt, so nothing of the
     // request above is reused, and the image is encoded again for its first question.
     const chat = await measureChatFollowUps(server, prepared, 32);
-    const peakRssMiB = memory.stop();
     return { loadMs, firstTokenMs: firstTokenMs ?? NaN, chat, prepareMs, prepared, log, peakRssMiB, decodeTokensPerSecond, promptTokens };
   } finally {
     await server.dispose();

@@ -20,7 +20,7 @@ import { ensureSyntheticPair, benchModelsDirectory, testModelsDirectory, type Sy
 import { writeTestImage } from '../test/fixtures/images';
 import { runGlimpse, type GlimpseRunFigures } from './glimpseRun';
 import { chatQuestions, type ChatFollowUpFigures, type ChatTurnFigures } from './chatFollowUp';
-import type { PrefillFigures } from '../src/core/chat/draftPrefill';
+import type { PrefillFigures } from '../src/core/engine/chatEngine';
 import { runMtmdCli, type RunFigures } from './mtmdCliRun';
 import { benchImagePreparation } from './imagePreparation';
 import { benchExtensionCost } from './extensionCost';

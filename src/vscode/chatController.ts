@@ -310,6 +310,7 @@ export class ChatController implements vscode.Disposable {
     if (this.current) return undefined;
     const again = this.conversation.retry();
     if (!again) return undefined;
+    this.draftPrefill.cancel();
     const controller = new AbortController();
     this.current = controller;
     this.sendSnapshot();

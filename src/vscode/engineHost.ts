@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { PrefillFigures } from '../core/chat/draftPrefill';
+import type { PrefillFigures } from '../core/engine/chatEngine';
 import type { ChatTurn } from '../core/chat/turn';
 import type { ChatEngine, EngineDescription } from '../core/engine/chatEngine';
 import { EnginePool } from '../core/engine/enginePool';

@@ -109,9 +109,12 @@ describe('llama-server supervisor (real engine, tiny pairs)', function () {
     assert.equal(engine.current, undefined, 'typing does not start the engine');
 
     await engine.start();
+    const states: string[] = [];
+    const watching = engine.onDidChangeState((state) => states.push(state));
     const prefilled = await engine.prefill(conversation.draftTurns('What is on the', [prepared])!, signal);
+    watching.dispose();
     assert.ok(prefilled && (prefilled.evaluatedTokens ?? 0) > imageTokens, `the draft evaluated ${prefilled?.evaluatedTokens} tokens`);
-    assert.equal(engine.state, 'ready', 'a prefill is not shown as an answer');
+    assert.deepEqual(states, [], 'a prefill is not shown as an answer');
 
     const { pending } = conversation.followUp('What is on the screen?', [prepared], []);
     let done: ChatStreamEvent | undefined;
@@ -120,11 +123,12 @@ describe('llama-server supervisor (real engine, tiny pairs)', function () {
     if (done?.type !== 'done') return;
     const evaluated = done.timings?.promptTokens ?? Infinity;
     const cached = done.timings?.cachedTokens ?? 0;
-    // Without the prefill nothing would be cached on this fresh server. The question's text is
-    // followed by the image kind's checklist, so everything after its first changed word is new.
+    // Without the prefill nothing would be cached on this fresh server. The question comes last
+    // (after the system prompt, the image and the image kind's checklist), so all of the draft is
+    // reused but its end: the turn's closing tokens after "the" (a handful in any chat template).
     const draftTokens = (prefilled.evaluatedTokens ?? 0) + (prefilled.cachedTokens ?? 0);
-    assert.ok(cached >= imageTokens, `${cached} tokens came from the cache; the image alone is ${imageTokens}`);
-    assert.ok(evaluated < draftTokens - imageTokens, `the question evaluated ${evaluated} of its ${evaluated + cached} tokens (the draft had ${draftTokens})`);
+    assert.ok(cached >= draftTokens - 12, `${cached} tokens came from the cache; the draft had ${draftTokens}, the image alone is ${imageTokens}`);
+    assert.ok(evaluated <= 20, `the question evaluated ${evaluated} of its ${evaluated + cached} tokens`);
   });
 
   it('stops generating within 1 s of a cancel', async () => {

@@ -25,7 +25,6 @@ export class Conversation {
     readonly createdAt: Date = new Date(),
   ) {}
 
-  /** A conversation saved earlier: the views as shown, the turns exactly as they were sent. */
   /** The last image sent in this conversation (what "Generate Code from Mockup" in the chat uses). */
   get latestImage(): PreparedImage | undefined {
     for (let i = this.sent.length - 1; i >= 0; i--) {
@@ -35,6 +34,7 @@ export class Conversation {
     return undefined;
   }
 
+  /** A conversation saved earlier: the views as shown, the turns exactly as they were sent. */
   static restore(id: string, createdAt: Date, views: readonly TurnView[], sent: readonly ChatTurn[]): Conversation {
     const conversation = new Conversation(id, createdAt);
     conversation.views.push(...views);

@@ -10,19 +10,8 @@
 // waits for the running one. Sending the question (`cancel`) drops whatever is waiting.
 
 import type { Disposable } from '../disposable';
+import type { PrefillEngine, PrefillFigures } from '../engine/chatEngine';
 import type { ChatTurn } from './turn';
-
-export interface PrefillFigures {
-  /** Tokens of the draft the server evaluated now, and those it already had in its cache. */
-  readonly evaluatedTokens?: number;
-  readonly cachedTokens?: number;
-  readonly ms: number;
-}
-
-export interface PrefillEngine {
-  /** Evaluates the turns into the server's cache; undefined when the engine cannot now (not running, remote). */
-  prefill(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillFigures | undefined>;
-}
 
 export interface DraftPrefillOptions {
   /** Quiet time after the last change before a request: typing in bursts sends one request per pause. */
@@ -33,7 +22,7 @@ export interface DraftPrefillOptions {
 }
 
 /** The default quiet time: longer than the gap between keystrokes, shorter than a pause to think. */
-export const defaultPrefillDelayMs = 400;
+const defaultPrefillDelayMs = 400;
 
 export class DraftPrefill implements Disposable {
   private readonly delayMs: number;
@@ -54,7 +43,7 @@ export class DraftPrefill implements Disposable {
     if (this.disposed) return;
     this.clearTimer();
     const key = turns && keyOf(turns);
-    if (!turns || !key || key === this.warmedKey || key === this.running?.key) {
+    if (!key || key === this.warmedKey || key === this.running?.key) {
       this.waiting = undefined;
       this.notifyIfSettled();
       return;
@@ -70,13 +59,15 @@ export class DraftPrefill implements Disposable {
   cancel(): void {
     this.clearTimer();
     this.waiting = undefined;
+    // Forgotten at once: a draft typed again before the aborted request ends is a new request.
     this.running?.controller.abort();
+    this.running = undefined;
     this.warmedKey = undefined;
     this.notifyIfSettled();
   }
 
   /** Whether a request is running or waiting for its quiet time. */
-  get isBusy(): boolean {
+  private get isBusy(): boolean {
     return this.timer !== undefined || this.running !== undefined || this.waiting !== undefined;
   }
 
@@ -107,7 +98,7 @@ export class DraftPrefill implements Disposable {
     } catch (error) {
       if (!controller.signal.aborted) this.options.onError?.(error);
     } finally {
-      this.running = undefined;
+      if (this.running?.controller === controller) this.running = undefined;
       if (this.waiting && !this.timer) void this.runWaiting();
       else this.notifyIfSettled();
     }

@@ -68,8 +68,3 @@ export function explainImageTurns(request: ExplainRequest): ChatTurn[] {
     { role: 'user', text, images: request.images },
   ];
 }
-
-/** Appends a follow-up question; earlier turns (and so the image prefix) stay byte-identical. */
-export function followUpTurns(history: readonly ChatTurn[], answer: string, question: string): ChatTurn[] {
-  return [...history, { role: 'assistant', text: answer }, { role: 'user', text: question.trim() }];
-}

@@ -24,3 +24,16 @@ export interface ChatEngine {
   ensureReady(signal?: AbortSignal): Promise<void>;
   chat(turns: readonly ChatTurn[], options: ChatCompletionOptions, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent>;
 }
+
+/** What a prefill did: the tokens the server evaluated now, and those it already had in its cache. */
+export interface PrefillFigures {
+  readonly evaluatedTokens?: number;
+  readonly cachedTokens?: number;
+  readonly ms: number;
+}
+
+/** An engine that can read turns into its prompt cache ahead of a question (see chat/draftPrefill.ts). */
+export interface PrefillEngine {
+  /** Evaluates the turns into the server's cache; undefined when the engine cannot now (not running, remote). */
+  prefill(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillFigures | undefined>;
+}

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { PrefillFigures } from '../chat/draftPrefill';
+import type { PrefillFigures } from './chatEngine';
 import type { ChatTurn } from '../chat/turn';
 import { Emitter, type Disposable } from '../disposable';
 import { GlimpseError } from '../errors';
@@ -29,7 +29,7 @@ export interface LlamaServerConfig {
   /** Server slots; one conversation at a time by default so the image prefix stays cached. */
   readonly parallel?: number;
   readonly startTimeoutMs?: number;
-  /** Further llama-server arguments (e.g. GPU layers). */
+  /** Further llama-server arguments, after Glimpse's own (one given twice: llama-server takes the last). */
   readonly extraArgs?: readonly string[];
 }
 
@@ -77,6 +77,8 @@ export class LlamaServer implements Disposable {
   private output = new LineRingBuffer(40);
   private exitWaiters: Array<(exit: ServerExit) => void> = [];
   private activeRequests = 0;
+  /** The prefill running now, which an answer stops (the server has one slot). */
+  private prefillRequest: AbortController | undefined;
   /** Processes stopped on purpose (dispose, restart): their exit is not a crash. */
   private readonly expectedExits = new WeakSet<ChildProcess>();
   private disposed = false;
@@ -136,6 +138,7 @@ export class LlamaServer implements Disposable {
   async *chat(turns: readonly ChatTurn[], options: ChatCompletionOptions, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
     const server = await this.start(signal);
     const child = this.child;
+    this.prefillRequest?.abort();
     this.activeRequests++;
     this.setState('generating');
     try {
@@ -156,15 +159,26 @@ export class LlamaServer implements Disposable {
   /**
    * Prefill while typing: evaluates the turns into the running server's prompt cache (the one
    * token the request must generate is dropped). Typing never starts the server, and a draft
-   * never competes with an answer: undefined when the server is not up or is answering.
+   * never competes with an answer: undefined when the server is not up or is answering, and an
+   * answer asked meanwhile stops the prefill (undefined too).
    */
   async prefill(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillFigures | undefined> {
     const server = this.running;
     if (!server || this.activeRequests > 0) return undefined;
+    const stoppedByAnswer = new AbortController();
+    this.prefillRequest = stoppedByAnswer;
     const started = performance.now();
     let done: (ChatStreamEvent & { type: 'done' }) | undefined;
-    for await (const event of streamChatCompletion(server.endpoint, turns, { maxTokens: 1, temperature: 0, cachePrompt: true }, signal)) {
-      if (event.type === 'done') done = event;
+    try {
+      const options = { maxTokens: 1, temperature: 0, cachePrompt: true };
+      for await (const event of streamChatCompletion(server.endpoint, turns, options, AbortSignal.any([signal, stoppedByAnswer.signal]))) {
+        if (event.type === 'done') done = event;
+      }
+    } catch (error) {
+      if (stoppedByAnswer.signal.aborted && !signal.aborted) return undefined;
+      throw error;
+    } finally {
+      if (this.prefillRequest === stoppedByAnswer) this.prefillRequest = undefined;
     }
     return { evaluatedTokens: done?.timings?.promptTokens, cachedTokens: done?.timings?.cachedTokens, ms: performance.now() - started };
   }

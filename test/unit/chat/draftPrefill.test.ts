@@ -2,7 +2,8 @@
 // after the running one, nothing twice, and nothing left running once the question is sent.
 
 import assert from 'node:assert/strict';
-import { DraftPrefill, type PrefillEngine, type PrefillFigures } from '../../../src/core/chat/draftPrefill';
+import { DraftPrefill } from '../../../src/core/chat/draftPrefill';
+import type { PrefillEngine, PrefillFigures } from '../../../src/core/engine/chatEngine';
 import type { ChatTurn } from '../../../src/core/chat/turn';
 
 /** An engine whose prefills finish when the test says so. */
@@ -90,6 +91,21 @@ describe('DraftPrefill', () => {
     assert.equal(engine.calls.length, 1, 'the waiting draft was dropped');
   });
 
+  it('a draft typed again right after sending is prefilled again, even before the aborted request ends', async () => {
+    const engine = new FakeEngine();
+    const prefill = new DraftPrefill(engine, { delayMs: 1 });
+    prefill.update(draft('What'));
+    await engine.waitForCalls(1);
+    prefill.cancel();
+    prefill.update(draft('What'));
+    await engine.waitForCalls(2);
+    assert.equal(engine.calls[1].signal.aborted, false);
+    engine.calls[0].fail(new Error('aborted'));
+    engine.calls[1].finish(figures);
+    await prefill.settled();
+    assert.equal(engine.calls.length, 2);
+  });
+
   it('an engine that cannot prefill now, or fails, leaves the draft to be tried again; failures are reported, not thrown', async () => {
     const engine = new FakeEngine();
     const errors: unknown[] = [];
@@ -139,5 +155,9 @@ describe('DraftPrefill', () => {
     await engine.waitForCalls(2);
     engine.calls[1].finish(figures);
     await prefill.settled();
+    const relabelled = withImage('b').map((turn) => ({ ...turn, images: turn.images?.map((image) => ({ ...image, label: 'renamed.png' })) }));
+    prefill.update(relabelled);
+    await sleep(10);
+    assert.equal(engine.calls.length, 2, 'the same picture under another name is the same request');
   });
 });

@@ -2,7 +2,7 @@
 // leave the earlier turns (and so the image prefix the server has cached) untouched.
 
 import assert from 'node:assert/strict';
-import { explainImageTurns, explainSystemPrompt, followUpTurns, guessImageKind } from '../../../src/core/chat/prompts';
+import { explainImageTurns, explainSystemPrompt, guessImageKind } from '../../../src/core/chat/prompts';
 import type { PreparedImage } from '../../../src/core/images/prepare';
 
 function image(label: string): PreparedImage {
@@ -38,17 +38,5 @@ describe('explain prompts', () => {
   it('an explicit kind wins over the file name; several images use the general checklist', () => {
     assert.match(explainImageTurns({ images: [image('screenshot.png')], kind: 'photo' })[1].text, /^Describe this photo/);
     assert.match(explainImageTurns({ images: [image('screenshot.png'), image('b.png')] })[1].text, /^Say in one sentence what kind of image/);
-  });
-
-  it('a follow-up appends the answer and the question without changing earlier turns', () => {
-    const first = explainImageTurns({ images: [image('a.png')] });
-    const snapshot = JSON.stringify(first);
-    const next = followUpTurns(first, 'It is a login form.', ' And the colours? ');
-    assert.equal(JSON.stringify(next.slice(0, 2)), snapshot);
-    assert.deepEqual(next.slice(2), [
-      { role: 'assistant', text: 'It is a login form.' },
-      { role: 'user', text: 'And the colours?' },
-    ]);
-    assert.equal(JSON.stringify(first), snapshot, 'the original history is not mutated');
   });
 });
