@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ChatEngine, EngineDescription } from '../core/engine/chatEngine';
 import type { LlamaServer } from '../core/engine/llamaServer';
 import type { ChatCompletionOptions } from '../core/engine/openAiClient';
-import { GlimpseError } from '../core/errors';
+import { asGlimpseError, GlimpseError } from '../core/errors';
 import { prepareImage, type PreparedImage } from '../core/images/prepare';
 import { appendedText } from '../core/mockup/extractCode';
 import { generateMockupCode, type MockupEvent, type MockupStepStats } from '../core/mockup/generateCode';
@@ -184,7 +184,16 @@ export async function runMockup(server: LlamaServer, options: MockupCliOptions, 
     log('stopped; the code so far is kept and marked as incomplete');
     return 130;
   }
-  if (options.score) await printScore(options, target, image, done.code, signal);
+  if (options.score) {
+    try {
+      await printScore(options, target, image, done.code, signal);
+    } catch (error) {
+      // The code is written: a score that cannot be made is reported, not a failed run.
+      const failure = asGlimpseError(error);
+      if (failure.code === 'cancelled') return 130;
+      log(`--score failed: ${failure.message}`);
+    }
+  }
   return 0;
 }
 
@@ -202,10 +211,12 @@ async function printScore(options: MockupCliOptions, target: MockupTarget, image
   }
   log('scoring: rendering the page in a headless browser…');
   const result = await scoreMockup({
-    mockup: await fs.readFile(options.imagePath),
+    // What was prepared (any format Glimpse reads; sharp alone cannot read BMP), at the mockup's own size below.
+    mockup: image.data,
     designSize: { width: image.originalWidth, height: image.originalHeight },
     html: buildPreviewDocument(code, target.preview, runtime),
-    browserPath: options.browserPath ?? process.env.GLIMPSE_BROWSER,
+    // Without --browser, locateBrowser reads GLIMPSE_BROWSER itself (with a message naming it).
+    browserPath: options.browserPath,
     signal,
   });
   if (result.skipped) {

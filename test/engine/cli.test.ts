@@ -9,7 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureSyntheticPair, testGeneratedDirectory, testModelsDirectory } from '../fixtures/gguf/presets';
 import { writeBadFiles } from '../fixtures/gguf/badFiles';
-import { writeTestImage } from '../fixtures/images';
+import { createBmp, writeTestImage } from '../fixtures/images';
+import { browserForTests } from './score/browser';
+import { writeFakeLlamaServer } from '../e2e/fakeLlamaServer';
 import { valueAfter, writeArgumentRecorder } from '../fixtures/argumentRecorder';
 
 const cli = path.resolve(__dirname, '../../../dist/cli.js');
@@ -97,6 +99,31 @@ describe('glimpse CLI (bundled, real engine)', function () {
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /--gpu-layers needs a whole number of layers or "auto", got "all"/);
       assert.deepEqual(recorder.recorded(), [], 'nothing was started');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('mockup --score scores a BMP mockup (read by Glimpse, not sharp) and writes the render; a score that cannot be made still exits 0', async function () {
+    const browser = browserForTests(this);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-cli-score-'));
+    try {
+      const bmp = path.join(dir, 'mockup.bmp');
+      fs.writeFileSync(bmp, createBmp({ width: 96, height: 64, pattern: 'quadrants' }));
+      const out = path.join(dir, 'page.html');
+      // A stand-in server that answers a page (the tiny model's random weights write no code).
+      const server = writeFakeLlamaServer('cli-score-server', '```html\n<div style="background:#f00;width:96px;height:64px"></div>\n```\n', { delayMs: 0, chunk: 20 });
+      const args = ['mockup', bmp, '--model', model, '--mmproj', mmproj, '--server', server, '--one-step', '--out', out, '--score'];
+      const scored = await runCli([...args, '--browser', browser]);
+      assert.equal(scored.code, 0, scored.stderr);
+      assert.match(scored.stderr, /visual score \d+\/100/);
+      assert.ok(fs.statSync(`${out}.render.png`).size > 0, 'the render was written next to the code');
+
+      fs.rmSync(out);
+      const noBrowser = await runCli([...args, '--browser', path.join(dir, 'no-such-browser')]);
+      assert.equal(noBrowser.code, 0, noBrowser.stderr);
+      assert.match(noBrowser.stderr, /--score (failed|skipped)/);
+      assert.ok(fs.existsSync(out), 'the code was written anyway');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
