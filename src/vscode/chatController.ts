@@ -47,6 +47,8 @@ interface PendingImage {
   readonly source: ImageInput;
   readonly sourceSize: { readonly width: number; readonly height: number };
   readonly crop?: PixelRect;
+  /** The crop, cut at full resolution from `source`: what the question (and a mockup) takes. */
+  readonly cropped?: ImageInput;
 }
 
 export function actionsFor(code: GlimpseErrorCode): ErrorAction[] {
@@ -157,7 +159,7 @@ export class ChatController implements vscode.Disposable {
    */
   mockupSource(): ImageInput | undefined {
     const pending = this.pendingImages[0];
-    if (pending) return pending.source;
+    if (pending) return pending.cropped ?? pending.source;
     const latest = this.conversation.latestImage;
     return latest ? { bytes: latest.data, label: latest.label } : undefined;
   }
@@ -279,7 +281,7 @@ export class ChatController implements vscode.Disposable {
       const index = this.pendingImages.findIndex((p) => p.view.id === imageId);
       // Sent or removed meanwhile, or a newer crop was asked for.
       if (index < 0 || this.cropRequests.get(imageId) !== request) return;
-      this.pendingImages[index] = { ...pending, image: images[0], view: { ...views[0], id: imageId }, crop: whole ? undefined : wanted };
+      this.pendingImages[index] = { ...pending, image: images[0], view: { ...views[0], id: imageId }, crop: whole ? undefined : wanted, cropped: whole ? undefined : input };
       this.pendingImagesChanged();
     } catch (error) {
       const failure = asGlimpseError(error);

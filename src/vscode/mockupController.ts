@@ -96,9 +96,10 @@ export class MockupController implements vscode.Disposable {
           if (engine.vision === false) throw new GlimpseError('model-no-vision', engine.visionRefusal ?? `${engine.modelLabel} cannot see images, so it cannot read a mockup.`);
           const image = await prepareImage(input, engine.imageBudget, { maxFileBytes: config.maxImageBytes }, controller.signal);
           this.log.info(`[mockup] ${image.label}: ${image.originalWidth}×${image.originalHeight} sent as ${image.width}×${image.height}; target ${target.id}`);
-          const session = await this.openOutputs(name, image, target);
+          // The engine first: if it cannot start, no empty editor or preview is left behind.
           progress.report({ message: 'loading the model…' });
           await this.engine.ensureReady(controller.signal);
+          const session = await this.openOutputs(name, image, target);
           return await this.stream(session, image, target, options, controller, progress);
         },
       );
@@ -172,7 +173,7 @@ export class MockupController implements vscode.Disposable {
           code = event.code;
           this.progressEmitter.fire({ phase: 'code', answerChars: raw.length, codeChars: code.length });
           output.set(code);
-          preview.updateCode(code, target, true);
+          preview.updateCode(code, target, 'streaming');
         } else if (event.type === 'done') {
           code = event.code;
           raw = event.answer;
@@ -202,7 +203,7 @@ export class MockupController implements vscode.Disposable {
     if (cut && code.trim()) code = `${incompleteMarker(target, cut)}\n${code}`;
     output.set(code);
     await output.settled();
-    preview.updateCode(code, target, false);
+    preview.updateCode(code, target, 'final');
     preview.setStatus(statusLine(status, source, target, errorMessage, truncated));
     this.followEdits(output, preview, target, image);
 
@@ -220,7 +221,7 @@ export class MockupController implements vscode.Disposable {
   private followEdits(output: StreamingDocument, preview: MockupPreview, target: MockupTarget, image: PreparedImage): void {
     const subscriptions: vscode.Disposable[] = [
       vscode.workspace.onDidChangeTextDocument((event) => {
-        if (event.document === output.document && !output.isApplying) preview.updateCode(event.document.getText(), target, false);
+        if (event.document === output.document && !output.isApplying) preview.updateCode(event.document.getText(), target, 'edited');
       }),
       preview.onDidRequestRescore(() => {
         void this.score(preview, image, output.document.getText(), target);

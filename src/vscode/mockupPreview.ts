@@ -14,9 +14,10 @@ import { loadTailwindRuntime } from '../core/mockup/tailwindRuntime';
 import { parsePreviewWebviewMessage, type PreviewHostMessage, type PreviewScore } from '../core/mockup/previewProtocol';
 import type { MockupTarget } from '../core/mockup/targets';
 import type { Log } from './log';
+import { Throttle } from '../core/throttle';
 
-/** Streamed code reaches the iframe at most this often (each update reloads the page). */
-const streamingDebounceMs = 300;
+/** Streamed or edited code reaches the iframe at most this often (each update reloads the page). */
+const codeUpdateIntervalMs = 300;
 
 export interface PreviewMockup {
   readonly dataUri: string;
@@ -36,7 +37,9 @@ export class MockupPreview implements vscode.Disposable {
   private score: PreviewScore | undefined;
   private status: string | undefined;
   private runtimeSent = false;
-  private debounce: NodeJS.Timeout | undefined;
+  private runtimeMissingReported = false;
+  /** Streamed tokens and keystrokes arrive far faster than a page is worth re-rendering. */
+  private readonly codeUpdates = new Throttle<void>(() => void this.sendCode(), codeUpdateIntervalMs);
   private readonly rescoreEmitter = new vscode.EventEmitter<void>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   private readonly postEmitter = new vscode.EventEmitter<PreviewHostMessage>();
@@ -65,17 +68,9 @@ export class MockupPreview implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       // Hidden webviews are destroyed; the page says `ready` again when shown and gets the state.
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) {
-          this.ready = false;
-          this.runtimeSent = false;
-        }
+        if (!panel.visible) this.ready = false;
       }),
     );
-  }
-
-  /** The panel's title, e.g. "Preview: login.png" (tests). */
-  get title(): string {
-    return this.panel.title;
   }
 
   showMockup(mockup: PreviewMockup): void {
@@ -83,19 +78,14 @@ export class MockupPreview implements vscode.Disposable {
     this.post({ type: 'mockup', ...mockup });
   }
 
-  /** The page to show: streamed updates are debounced, the final one goes at once. */
-  updateCode(code: string, target: MockupTarget, streaming: boolean): void {
-    this.code = { type: 'code', code, preview: target.preview, targetLabel: target.label, streaming };
-    if (this.debounce) clearTimeout(this.debounce);
-    this.debounce = undefined;
-    if (!streaming) {
-      void this.sendCode();
-      return;
-    }
-    this.debounce = setTimeout(() => {
-      this.debounce = undefined;
-      void this.sendCode();
-    }, streamingDebounceMs);
+  /**
+   * The page to show. While it streams, and as the user edits it, the page is re-rendered at most
+   * once per interval with the latest code; the end of the answer is shown at once.
+   */
+  updateCode(code: string, target: MockupTarget, state: 'streaming' | 'edited' | 'final'): void {
+    this.code = { type: 'code', code, preview: target.preview, targetLabel: target.label, streaming: state === 'streaming' };
+    if (state === 'final') this.codeUpdates.now();
+    else this.codeUpdates.push();
   }
 
   setStatus(text: string): void {
@@ -119,7 +109,10 @@ export class MockupPreview implements vscode.Disposable {
   private async sendRuntime(): Promise<void> {
     if (this.runtimeSent || !this.ready) return;
     const runtime = await loadTailwindRuntime(vscode.Uri.joinPath(this.extensionUri, 'media').fsPath);
-    if (runtime === undefined) this.log.warn('[preview] the Tailwind runtime is missing (media/vendor/tailwind-browser.js): the page is shown unstyled; run `npm run build`.');
+    if (runtime === undefined && !this.runtimeMissingReported) {
+      this.runtimeMissingReported = true;
+      this.log.warn('[preview] the Tailwind runtime is missing (media/vendor/tailwind-browser.js): the page is shown unstyled; run `npm run build`.');
+    }
     if (runtime !== undefined && this.ready && !this.runtimeSent) {
       this.runtimeSent = true;
       this.post({ type: 'runtime', tailwind: runtime });
@@ -144,9 +137,10 @@ export class MockupPreview implements vscode.Disposable {
     else void this.onReady();
   }
 
-  /** A (re)loaded webview gets the whole state. */
+  /** A (re)loaded webview gets the whole state, the Tailwind runtime included (a new page has none). */
   private async onReady(): Promise<void> {
     this.ready = true;
+    this.runtimeSent = false;
     if (this.mockup) this.post({ type: 'mockup', ...this.mockup });
     if (this.status !== undefined) this.post({ type: 'status', text: this.status });
     if (this.score) this.post({ type: 'score', ...this.score });
@@ -182,7 +176,7 @@ export class MockupPreview implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.debounce) clearTimeout(this.debounce);
+    this.codeUpdates.dispose();
     this.disposeEmitter.fire();
     this.panel.dispose();
     for (const d of this.disposables) d.dispose();

@@ -3,6 +3,7 @@
 // that it holds what was generated), the preview panel, the score's bounds, and Stop.
 
 import assert from 'node:assert/strict';
+import sharp from 'sharp';
 import * as vscode from 'vscode';
 import type { GlimpseApi } from '../../src/extension';
 import type { MockupOutcome } from '../../src/vscode/mockupController';
@@ -52,7 +53,7 @@ describe('Generate Code from Mockup (real extension host, real engine)', functio
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('streams HTML into a new html editor, opens the preview beside it and scores the render', async () => {
+  it('puts the generated HTML into a new html editor, opens the preview beside it and scores the render', async () => {
     const outcome = await generate({ file: workspaceFile('screenshot.png'), target: 'html', instructions: '', twoStep: true, score: true });
     assert.equal(outcome.status, 'done', outcome.error);
     assert.ok(outcome.document, 'a document was opened');
@@ -99,8 +100,20 @@ describe('Generate Code from Mockup (real extension host, real engine)', functio
 
   it('from the chat panel, takes the image attached there', async () => {
     const glimpse = await api();
+    let pendingId = '';
+    const watching = glimpse.chat().onDidPost((message) => {
+      if (message.type === 'pendingImages' && message.images[0]) pendingId = message.images[0].id;
+    });
     await glimpse.chat().attach([{ path: workspaceFile('quadrants.png') }]);
+    watching.dispose();
     assert.deepEqual(glimpse.chat().mockupSource(), { path: workspaceFile('quadrants.png') });
+    // A crop of the attached image is what the mockup takes, as the question would.
+    await glimpse.chat().cropPending(pendingId, { x: 0, y: 0, width: 32, height: 32 });
+    const cropped = glimpse.chat().mockupSource();
+    assert.ok(cropped && 'bytes' in cropped, 'the crop, not the file');
+    assert.equal((await sharp(cropped.bytes).metadata()).width, 32);
+    await glimpse.chat().cropPending(pendingId, { x: 0, y: 0, width: 64, height: 64 });
+    assert.deepEqual(glimpse.chat().mockupSource(), { path: workspaceFile('quadrants.png') }, 'the whole image undoes the crop');
     const outcome = await generate({ fromChat: true, target: 'vue', instructions: '', twoStep: false, score: false });
     glimpse.chat().clearPendingImages();
     assert.equal(outcome.status, 'done', outcome.error);
@@ -115,5 +128,6 @@ describe('Generate Code from Mockup (real extension host, real engine)', functio
     assert.equal(outcome.errorCode, 'image-corrupt');
     assert.match(outcome.error ?? '', /corrupt\.png/);
     assert.equal(vscode.workspace.textDocuments.length, before, 'no editor was opened for it');
+    assert.equal(previewTabOpen('corrupt.png'), false, 'no preview was opened for it');
   });
 });
