@@ -46,11 +46,18 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
     }
     return history;
   };
+  // "Glimpse: Stop" is in the command palette while an answer or a mockup's code is being generated.
+  const updateGenerating = () =>
+    void vscode.commands.executeCommand('setContext', 'glimpse.generating', Boolean(controller?.isAnswering || mockupController?.isGenerating));
+  const stopGenerating = () => {
+    controller?.stop();
+    mockupController?.stop();
+  };
   const chat = (): ChatController => {
     if (!controller) {
       const { ChatController: Controller } = require('./vscode/chatController') as typeof import('./vscode/chatController');
       controller = new Controller(context.extensionUri, engine(), log, conversations());
-      context.subscriptions.push(controller);
+      context.subscriptions.push(controller, controller.onDidPost((message) => message.type === 'busy' && updateGenerating()));
     }
     return controller;
   };
@@ -60,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
     if (!mockupController) {
       const { MockupController: Controller } = require('./vscode/mockupController') as typeof import('./vscode/mockupController');
       mockupController = new Controller(context.extensionUri, engine(), log);
-      context.subscriptions.push(mockupController);
+      context.subscriptions.push(mockupController, mockupController.onDidChangeGenerating(updateGenerating));
     }
     return mockupController;
   };
@@ -68,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
   context.subscriptions.push(
     log,
     statusBar,
-    ...registerCommands(chat, engine, mockup, log, context),
+    ...registerCommands(chat, engine, mockup, stopGenerating, log, context),
     vscode.commands.registerCommand('glimpse.openConversation', () => {
       const { openConversation } = require('./vscode/historyCommands') as typeof import('./vscode/historyCommands');
       return openConversation(conversations(), chat(), log);

@@ -454,7 +454,8 @@ export class ChatController implements vscode.Disposable {
    * user reads it. Never during an answer.
    */
   private prefillDraft(): void {
-    if (this.current || !readConfig().prefillWhileTyping) return this.draftPrefill.update(undefined);
+    // The setting and the backend are EngineHost.prefill's to check, once per pause in typing.
+    if (this.current) return this.draftPrefill.update(undefined);
     this.draftPrefill.update(this.conversation.draftTurns(this.draftText, this.pendingImages.map((p) => p.image)));
   }
 

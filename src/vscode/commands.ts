@@ -17,6 +17,8 @@ export function registerCommands(
   controller: () => ChatController,
   engine: () => EngineHost,
   mockup: () => MockupController,
+  /** Stops whatever is being generated, without creating anything that is not there yet. */
+  stopGenerating: () => void,
   log: Log,
   context: vscode.ExtensionContext,
 ): vscode.Disposable[] {
@@ -34,10 +36,7 @@ export function registerCommands(
     vscode.commands.registerCommand('glimpse.openChat', () => {
       controller().openPanel();
     }),
-    vscode.commands.registerCommand('glimpse.stopAnswer', () => {
-      controller().stop();
-      mockup().stop();
-    }),
+    vscode.commands.registerCommand('glimpse.stopAnswer', stopGenerating),
     vscode.commands.registerCommand('glimpse.showLog', () => log.show(true)),
     vscode.commands.registerCommand('glimpse.restartEngine', () => engine().restart('restart requested')),
     vscode.commands.registerCommand('glimpse.useLocalModel', async (choice?: LocalModelChoice) => {

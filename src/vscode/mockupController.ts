@@ -62,6 +62,9 @@ export class MockupController implements vscode.Disposable {
   private readonly progressEmitter = new vscode.EventEmitter<MockupProgress>();
   /** Fires as the answer streams (tests and the log). */
   readonly onDidProgress = this.progressEmitter.event;
+  private readonly generatingEmitter = new vscode.EventEmitter<boolean>();
+  /** Fires when a generation starts (true) or ends (false). */
+  readonly onDidChangeGenerating = this.generatingEmitter.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -84,6 +87,7 @@ export class MockupController implements vscode.Disposable {
     this.stop();
     const controller = new AbortController();
     this.current = controller;
+    this.generatingEmitter.fire(true);
     const target = mockupTarget(options.target);
     const config = readConfig();
     try {
@@ -110,7 +114,10 @@ export class MockupController implements vscode.Disposable {
       void this.showError(failure);
       return { status: 'error', code: '', error: failure.message, errorCode: failure.code };
     } finally {
-      if (this.current === controller) this.current = undefined;
+      if (this.current === controller) {
+        this.current = undefined;
+        this.generatingEmitter.fire(false);
+      }
     }
   }
 
@@ -295,6 +302,7 @@ export class MockupController implements vscode.Disposable {
     this.preview?.dispose();
     for (const d of this.disposables) d.dispose();
     this.progressEmitter.dispose();
+    this.generatingEmitter.dispose();
   }
 }
 
