@@ -12,7 +12,7 @@ import { asGlimpseError, GlimpseError } from '../core/errors';
 import { prepareImage, type PreparedImage } from '../core/images/prepare';
 import { appendedText } from '../core/mockup/extractCode';
 import { generateMockupCode, type MockupEvent, type MockupStepStats } from '../core/mockup/generateCode';
-import { commentLine, isMockupTargetId, MOCKUP_TARGETS, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
+import { incompleteMarker, isMockupTargetId, MOCKUP_TARGETS, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
 import { buildPreviewDocument } from '../core/mockup/previewDocument';
 import { loadTailwindRuntime } from '../core/mockup/tailwindRuntime';
 import { scoreMockup } from '../core/score/scoreMockup';
@@ -161,7 +161,7 @@ export async function runMockup(server: LlamaServer, options: MockupCliOptions, 
   }
 
   const why = done.cancelled ? 'generation was stopped' : done.truncated ? 'the answer reached the token limit' : undefined;
-  const file = why ? `${commentLine(target.id, `Glimpse: ${why}; this code is incomplete.`)}\n${done.code}` : done.code;
+  const file = why ? `${incompleteMarker(target.id, why)}\n${done.code}` : done.code;
   if (options.outPath) {
     await writeOut(options.outPath, file);
     log(`wrote ${options.outPath}${why ? ' (incomplete)' : ''}`);

@@ -9,7 +9,7 @@ import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/err
 import { generateMockupCode } from '../core/mockup/generateCode';
 import { buildPreviewDocument } from '../core/mockup/previewDocument';
 import { loadTailwindRuntime } from '../core/mockup/tailwindRuntime';
-import { commentLine, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
+import { incompleteMarker, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
 import { prepareImage, type ImageInput, type PreparedImage } from '../core/images/prepare';
 import { thumbnailDataUri } from '../core/images/thumbnail';
 import { readConfig } from './config';
@@ -58,7 +58,6 @@ export interface MockupProgress {
 export class MockupController implements vscode.Disposable {
   private current: AbortController | undefined;
   private preview: MockupPreview | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly progressEmitter = new vscode.EventEmitter<MockupProgress>();
   /** Fires as the answer streams (tests and the log). */
   readonly onDidProgress = this.progressEmitter.event;
@@ -207,7 +206,7 @@ export class MockupController implements vscode.Disposable {
       source = 'none';
     }
     const cut = status === 'stopped' ? 'generation was stopped' : status === 'error' ? 'generation failed' : truncated ? 'the answer reached glimpse.mockup.maxTokens' : undefined;
-    if (cut && code.trim()) code = `${incompleteMarker(target, cut)}\n${code}`;
+    if (cut && code.trim()) code = `${incompleteMarker(target.id, cut)}\n${code}`;
     output.set(code);
     await output.settled();
     preview.updateCode(code, target, 'final');
@@ -234,8 +233,8 @@ export class MockupController implements vscode.Disposable {
         void this.score(preview, image, output.document.getText(), target);
       }),
     ];
+    // Every preview is disposed (a new generation replaces it, the controller's dispose ends it), and these with it.
     preview.onDidDispose(() => subscriptions.forEach((s) => s.dispose()));
-    this.disposables.push(...subscriptions);
   }
 
   private async score(preview: MockupPreview, image: PreparedImage, code: string, target: MockupTarget, signal?: AbortSignal): Promise<MockupScoreView> {
@@ -300,7 +299,6 @@ export class MockupController implements vscode.Disposable {
   dispose(): void {
     this.stop();
     this.preview?.dispose();
-    for (const d of this.disposables) d.dispose();
     this.progressEmitter.dispose();
     this.generatingEmitter.dispose();
   }
@@ -314,10 +312,6 @@ async function availableLanguage(languageId: string): Promise<string> {
 }
 
 /** A first line saying the code is incomplete, as a comment in the target's language. */
-export function incompleteMarker(target: MockupTarget, why: string): string {
-  return commentLine(target.id, `Glimpse: ${why}; this code is incomplete.`);
-}
-
 function statusLine(status: MockupOutcome['status'], source: MockupOutcome['source'], target: MockupTarget, error?: string, truncated = false): string {
   if (truncated && status === 'done') return `The answer reached the token limit (glimpse.mockup.maxTokens): the code is cut off, marked as incomplete.`;
   if (status === 'error') return `Generation failed: ${error ?? 'see the log'}. The partial code is kept.`;

@@ -42,12 +42,9 @@ export class MockupPreview implements vscode.Disposable {
   private readonly codeUpdates = new Throttle<void>(() => void this.sendCode(), codeUpdateIntervalMs);
   private readonly rescoreEmitter = new vscode.EventEmitter<void>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
-  private readonly postEmitter = new vscode.EventEmitter<PreviewHostMessage>();
 
   readonly onDidRequestRescore = this.rescoreEmitter.event;
   readonly onDidDispose = this.disposeEmitter.event;
-  /** Every message posted to the webview (tests). */
-  readonly onDidPost = this.postEmitter.event;
 
   static open(extensionUri: vscode.Uri, log: Log, mockupName: string): MockupPreview {
     const media = vscode.Uri.joinPath(extensionUri, 'media');
@@ -121,7 +118,6 @@ export class MockupPreview implements vscode.Disposable {
 
   private post(message: PreviewHostMessage): void {
     if (this.disposed) return;
-    this.postEmitter.fire(message);
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
@@ -182,6 +178,5 @@ export class MockupPreview implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.rescoreEmitter.dispose();
     this.disposeEmitter.dispose();
-    this.postEmitter.dispose();
   }
 }

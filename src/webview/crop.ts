@@ -195,11 +195,6 @@ export class CropDialog {
     return this.current?.imageId;
   }
 
-  /** The rectangle chosen so far, in pixels of the original (undefined until the preview came). */
-  get selection(): PixelRect | undefined {
-    return this.rect;
-  }
-
   /** Opens for a pending image and waits for the host's `cropSource`. */
   open(image: PendingImageView): void {
     this.reset();

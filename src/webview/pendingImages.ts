@@ -29,7 +29,7 @@ export class PendingImageStrip {
     /** Called when the strip had focus and emptied: focus goes back to the question box. */
     private readonly onFocusLeaves: () => void,
     /** The Crop… button of an image. */
-    private readonly onCrop: (id: string) => void = () => undefined,
+    private readonly onCrop: (id: string) => void,
   ) {
     this.list = createElement(document, 'ul', { className: 'pending-image-list' });
     this.element = createElement(document, 'section', { className: 'pending-images', attributes: { 'aria-label': 'Images for the next question' } }, [this.list]);

@@ -108,7 +108,7 @@ const closingFence = /^[ \t]*(`{3,}|~{3,})[ \t]*$/;
 const partialFence = /^[ \t]*(`+|~+)[ \t]*$/;
 
 /** CommonMark-style fences, read line by line; a fence still open at the end runs to the end. */
-export function findFencedBlocks(text: string): FencedBlock[] {
+function findFencedBlocks(text: string): FencedBlock[] {
   const blocks: FencedBlock[] = [];
   let open: { fenceChar: '`' | '~'; length: number; language: string; openingStart: number; contentStart: number } | undefined;
   let lineStart = 0;

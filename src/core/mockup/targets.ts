@@ -85,3 +85,8 @@ export function commentLine(target: MockupTargetId, text: string): string {
   const safe = text.replace(/\r?\n/g, ' ');
   return target === 'react' ? `// ${safe}` : `<!-- ${safe.replace(/--/g, '- -')} -->`;
 }
+
+/** The first line of code cut short (stopped, failed, out of tokens), in the editor and in the CLI's file. */
+export function incompleteMarker(target: MockupTargetId, why: string): string {
+  return commentLine(target, `Glimpse: ${why}; this code is incomplete.`);
+}

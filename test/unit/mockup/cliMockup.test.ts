@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { llamaServerEngine, parseMockupArgs } from '../../../src/cli/mockup';
 import { LlamaServer } from '../../../src/core/engine/llamaServer';
 import { GlimpseError } from '../../../src/core/errors';
-import { commentLine, isMockupTargetId, mockupTarget } from '../../../src/core/mockup/targets';
+import { commentLine, incompleteMarker, isMockupTargetId, mockupTarget } from '../../../src/core/mockup/targets';
 import { imageBudgetFor } from '../../../src/core/models/imageBudget';
 import { ensureSyntheticPair, testModelsDirectory } from '../../fixtures/gguf/presets';
 import { rejectsWith } from '../../fixtures/glimpseErrors';
@@ -43,6 +43,7 @@ describe('mockup targets', () => {
   it('writes a one-line comment in the target\'s syntax', () => {
     assert.equal(commentLine('react', 'incomplete\ncode'), '// incomplete code');
     assert.equal(commentLine('html', 'a -- b'), '<!-- a - - b -->');
+    assert.equal(incompleteMarker('vue', 'generation was stopped'), '<!-- Glimpse: generation was stopped; this code is incomplete. -->');
   });
 });
 

@@ -26,7 +26,8 @@ describe('extractCode', () => {
   });
 
   it('among blocks of the target language picks the longest', () => {
-    const snippet = '<button>Sign in</button>\n';
+    // Both look like HTML (a <div>), so only the length can decide.
+    const snippet = '<div>Sign in</div>\n';
     const result = extractCode(`\`\`\`html\n${snippet}\`\`\`\nand the whole page:\n\`\`\`html\n${page}\`\`\`\n`, 'html');
     assert.equal(result.code, page);
   });

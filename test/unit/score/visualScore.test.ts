@@ -35,7 +35,7 @@ describe('visual score', () => {
   });
 
   describe('compareImages', () => {
-    it('scores identical images 1 and a page against noise low, the same page with other colours in between', () => {
+    it('scores identical images 1, a page against noise low, and the same layout in dark mode below the original, colours far off', () => {
       const page = image(200, 150, 'screenshot');
       const same = compareImages(page, page);
       assert.ok(Math.abs(same.score - 1) < 1e-9);
