@@ -6,6 +6,7 @@
 import { LlamaServer } from '../src/core/engine/llamaServer';
 import { bytesReadPerToken, type BytesPerToken } from './bytesPerToken';
 import { measureMemoryBandwidth, type MemoryBandwidth } from './memoryBandwidth';
+import { median } from './statistics';
 
 export interface DecodeRun {
   readonly tokensPerSecond: number;
@@ -38,9 +39,9 @@ const prompt = 'Write a long story about a lighthouse keeper.';
 export async function benchDecodeBandwidth(options: DecodeBandwidthOptions): Promise<DecodeBandwidthFigures> {
   const bandwidth = measureMemoryBandwidth(options.threads);
   const decodeRuns = await measureDecode(options);
-  const decodeTokensPerSecond = median(decodeRuns.map((run) => run.tokensPerSecond));
+  const decodeTokensPerSecond = median(decodeRuns.map((run) => run.tokensPerSecond)) ?? NaN;
   // The KV cache read grows with the context: count it at the middle of the generated tokens.
-  const averageContext = Math.round(median(decodeRuns.map((run) => run.promptTokens + run.generatedTokens / 2)));
+  const averageContext = Math.round(median(decodeRuns.map((run) => run.promptTokens + run.generatedTokens / 2)) ?? NaN);
   const bytesPerToken = await bytesReadPerToken(options.modelPath, averageContext);
   const limitTokensPerSecond = bandwidth.bestBytesPerSecond / bytesPerToken.totalBytes;
   return { bandwidth, bytesPerToken, decodeRuns, decodeTokensPerSecond, limitTokensPerSecond, fractionOfLimit: decodeTokensPerSecond / limitTokensPerSecond };
@@ -84,10 +85,4 @@ export function decodeBandwidthTable(figures: DecodeBandwidthFigures): string[] 
     `| decode as a fraction of the limit | ${(figures.fractionOfLimit * 100).toFixed(0)} % |`,
     `| effective read rate while decoding (decode × bytes per token) | ${gb(figures.decodeTokensPerSecond * bytes.totalBytes)} GB/s |`,
   ];
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { median } from './statistics';
 
 export interface MemoryBandwidth {
   /** Best pass, bytes per second: the attainable ceiling. */
@@ -60,11 +61,10 @@ function measureInNode(bufferMiB: number, passes: number): MemoryBandwidth {
 }
 
 function summarize(seconds: readonly number[], bytes: number, threads: number, method: string): MemoryBandwidth {
-  const rates = seconds.map((s) => bytes / s).sort((a, b) => a - b);
-  const mid = Math.floor(rates.length / 2);
+  const rates = seconds.map((s) => bytes / s);
   return {
-    bestBytesPerSecond: rates[rates.length - 1],
-    medianBytesPerSecond: rates.length % 2 ? rates[mid] : (rates[mid - 1] + rates[mid]) / 2,
+    bestBytesPerSecond: Math.max(...rates),
+    medianBytesPerSecond: median(rates) ?? NaN,
     threads,
     bufferBytes: bytes,
     passes: seconds.length,

@@ -19,6 +19,7 @@ import { locateServer } from '../src/core/engine/locateServer';
 import { ensureSyntheticPair, benchModelsDirectory, testModelsDirectory, type SyntheticPresetName } from '../test/fixtures/gguf/presets';
 import { writeTestImage } from '../test/fixtures/images';
 import { runGlimpse, type GlimpseRunFigures } from './glimpseRun';
+import { median } from './statistics';
 import { chatQuestions, type ChatFollowUpFigures, type ChatTurnFigures } from './chatFollowUp';
 import type { PrefillFigures } from '../src/core/engine/chatEngine';
 import { runMtmdCli, type RunFigures } from './mtmdCliRun';
@@ -38,13 +39,6 @@ interface Row {
   cli?: number;
   /** 'time' and 'memory': lower is better; 'rate': higher is better. */
   kind: 'time' | 'rate' | 'memory';
-}
-
-function median(values: readonly (number | undefined)[]): number | undefined {
-  const known = values.filter((v): v is number => v !== undefined && Number.isFinite(v)).sort((a, b) => a - b);
-  if (known.length === 0) return undefined;
-  const mid = Math.floor(known.length / 2);
-  return known.length % 2 ? known[mid] : (known[mid - 1] + known[mid]) / 2;
 }
 
 function ratio(row: Row): number | undefined {

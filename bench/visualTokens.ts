@@ -15,6 +15,7 @@ import type { VisionProjectorInfo } from '../src/core/models/pairCheck';
 import { benchModelsDirectory, ensureSyntheticPair, testModelsDirectory, type SyntheticPresetName } from '../test/fixtures/gguf/presets';
 import { writeTestImage } from '../test/fixtures/images';
 import { parseLlamaLog } from './llamaLog';
+import { median } from './statistics';
 
 export const visualTokenSizes: readonly ImageSize[] = [
   { width: 224, height: 224 },
@@ -183,11 +184,4 @@ export function visualTokenTable(rows: readonly VisualTokenRow[]): string[] {
         `${number(row.serverTokens)}${row.promptImageTokens !== undefined && row.promptImageTokens !== row.serverTokens ? ` (prompt: ${row.promptImageTokens})` : ''} | ` +
         `${number(row.encodeMs, 1)} | ${number(row.imageDecodeMs, 0)} | ${number(row.requestMs, 0)} |`),
   ];
-}
-
-function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

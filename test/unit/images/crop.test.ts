@@ -4,10 +4,13 @@
 // small oriented JPEG of the whole image.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { CROP_PREVIEW_MAX_SIDE, MIN_CROP_SIDE, cropImage, cropPreview, isWholeImage } from '../../../src/core/images/crop';
 import { prepareImage } from '../../../src/core/images/prepare';
-import { BLUE, GREEN, RED, Rgb, WHITE, YELLOW, createBmp, createTestImage, isNearColour, pixelAt } from '../../fixtures/images';
+import { BLUE, GREEN, RED, Rgb, WHITE, YELLOW, createBmp, createTestImage, isNearColour, pixelAt, writeTestImage } from '../../fixtures/images';
 import { rejectsWithCode } from '../../fixtures/glimpseErrors';
 
 async function assertColourAt(encoded: Buffer, x: number, y: number, expected: Rgb, tolerance = 40): Promise<void> {
@@ -76,10 +79,15 @@ describe('cropImage', () => {
     assert.equal(sent.mimeType, 'image/png');
   });
 
-  it('reads a file path like prepareImage does', async () => {
-    const bytes = await createTestImage({ width: 50, height: 50, format: 'png' });
-    const crop = await cropImage({ bytes, label: 'x.png' }, { x: 0, y: 0, width: 50, height: 50 });
-    assert.deepEqual([crop.width, crop.height], [50, 50], 'the whole image is a valid crop');
+  it('reads a file path like prepareImage does, and names a missing one', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-crop-')), 'x.png');
+    await writeTestImage(file, { width: 50, height: 40, format: 'png' });
+    try {
+      const crop = await cropImage({ path: file }, { x: 10, y: 0, width: 40, height: 40 });
+      assert.deepEqual([crop.width, crop.height, crop.label], [40, 40, 'x.png (cropped)']);
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
     await rejectsWithCode(cropImage({ path: '/nonexistent/glimpse/shot.png' }, { x: 0, y: 0, width: 16, height: 16 }), 'image-missing');
   });
 
