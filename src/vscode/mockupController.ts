@@ -17,6 +17,7 @@ import type { EngineHost } from './engineHost';
 import type { Log } from './log';
 import { MockupPreview } from './mockupPreview';
 import { StreamingDocument } from './streamingDocument';
+import { runCodeAction } from './codeActions';
 
 export interface MockupOptions {
   readonly target: MockupTargetId;
@@ -336,9 +337,6 @@ async function insertIntoEditor(generated: vscode.TextDocument): Promise<void> {
     void vscode.window.showInformationMessage('Glimpse: open the file to insert into first, then use Insert into Editor again.');
     return;
   }
-  const code = generated.getText();
-  await vscode.window.showTextDocument(editor.document, editor.viewColumn);
-  await editor.edit((edit) => {
-    for (const selection of editor.selections) edit.replace(selection, code);
-  });
+  // The chat's Insert at Cursor, into the editor picked here.
+  await runCodeAction('insert', generated.getText(), generated.languageId, editor);
 }
