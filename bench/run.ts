@@ -3,10 +3,11 @@
 // screenshot-like image. Prints one table of medians and writes JSON to bench/results/.
 //
 //   node out/bench/run.js [--runs N] [--threads N] [--tokens N] [--preset bench|tiny-llava|tiny-qwen2vl]
-//                         [--only engine,coldstart,images,extension,tokens,bandwidth]
+//                         [--only engine,coldstart,images,extension,tokens,bandwidth,builds]
 //
-// `tokens` and `bandwidth` run only when named in --only (visual tokens vs pixels per preset;
-// decode vs the memory-bandwidth limit on the bench pair).
+// `tokens`, `bandwidth` and `builds` run only when named in --only (visual tokens vs pixels per
+// preset; decode vs the memory-bandwidth limit on the bench pair; the portable engine build against
+// the native one, both from the engine cache).
 //
 // Ratio column: how Glimpse compares with the native CLI, >1 is better (for times cli/ours, for
 // speeds ours/cli, for memory cli/ours). The goal is ≥ 0.95 on every engine figure.
@@ -29,6 +30,7 @@ import { runColdStart, type ColdStartPhases } from './coldStart';
 import { benchVisualTokens, visualTokenTable, visualTokenSizes } from './visualTokens';
 import { qwen2VlEncodeProjection } from './vitEncodeCost';
 import { benchDecodeBandwidth, decodeBandwidthTable } from './decodeBandwidth';
+import { benchEngineBuilds, cachedBuilds } from './engineBuilds';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -202,7 +204,7 @@ async function main(): Promise<void> {
       `| load bundle + activate() (production build, median of fresh processes) | ${format(cost.activationMedianMs)} ms | ≤ 50 ms |`,
       `| dist/extension.js (minified) | ${format(cost.extensionBundleKiB)} KiB | ≤ 1024 KiB |`,
       `| media/chat.js (webview, minified) | ${format(cost.webviewBundleKiB)} KiB | — |`,
-      `| VSIX (linux-x64: sharp + libvips inside) | ${format(cost.vsixMiB)} MiB | — |`, '');
+      `| VSIX for this platform (engine, sharp + libvips, the Tailwind runtime; npm run package) | ${format(cost.vsixMiB)} MiB | ≤ 40 MiB |`, '');
     report.extension = cost;
   }
 
@@ -228,6 +230,35 @@ async function main(): Promise<void> {
     lines.push('## Decode vs the memory-bandwidth limit', '', `Conditions: ${conditions}; bandwidth: ${figures.bandwidth.method}, ` +
       `${(figures.bandwidth.bufferBytes / 2 ** 30).toFixed(0)} GiB buffer.`, '', ...decodeBandwidthTable(figures), '');
     report.bandwidth = { conditions, ...figures };
+  }
+
+  if (sections.has('builds')) {
+    const builds = cachedBuilds();
+    if (builds.length < 2) throw new Error(`The builds section compares engine builds in the cache and found ${builds.map((b) => b.variant).join(', ') || 'none'}: build both with "npm run build:engine -- --variant portable" and "-- --variant native".`);
+    const pair = await ensureSyntheticPair(preset, preset === 'bench' ? benchModelsDirectory() : testModelsDirectory(preset));
+    const imagePath = path.join(repoRoot, 'bench', '.generated', 'images', 'screenshot-1280x960.png');
+    await writeTestImage(imagePath, { width: 1280, height: 960, format: 'png', pattern: 'screenshot' });
+    const figures = await benchEngineBuilds(builds, {
+      modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, prompt: 'Describe this image.', threads, contextSize, tokens, sharedArgs: ['--fit', 'off'],
+    }, runs, (line) => process.stderr.write(`${line}\n`));
+    const [reference, ...others] = builds.map((b) => b.variant).sort((a, b) => (a === 'native' ? -1 : b === 'native' ? 1 : a.localeCompare(b)));
+    const measures: Array<{ figure: string; unit: string; kind: Row['kind']; pick: (r: RunFigures) => number | undefined }> = [
+      { figure: 'load', unit: 'ms', kind: 'time', pick: (r) => r.loadMs },
+      { figure: 'image encode (projector)', unit: 'ms', kind: 'time', pick: (r) => r.log.encodeMs },
+      { figure: 'image tokens into the model', unit: 'ms', kind: 'time', pick: (r) => r.log.imageDecodeMs },
+      { figure: 'prefill', unit: 'tok/s', kind: 'rate', pick: (r) => prefillRate(r, false) },
+      { figure: 'decode', unit: 'tok/s', kind: 'rate', pick: decodeRate },
+    ];
+    const conditions = `${new Date().toISOString()}, ${machine()}, ${preset} pair, 1280×960 PNG, ${tokens} tokens, medians of ${runs} runs per build, llama-mtmd-cli of each build`;
+    lines.push(`## Engine builds: ${others.join(', ')} against ${reference}`, '', `Conditions: ${conditions}.`, '',
+      `| figure | unit | ${reference} | ${others.join(' | ')} | ratio ${others[0]}/${reference} (≥ 0.95 goal, >1 better) |`,
+      `|---|---|---:|${others.map(() => '---:').join('|')}|---:|`,
+      ...measures.map((m) => {
+        const ref = median(figures.get(reference)!.map(m.pick));
+        const values = others.map((variant) => median(figures.get(variant)!.map(m.pick)));
+        return `| ${m.figure} | ${m.unit} | ${format(ref)} | ${values.map((v) => format(v)).join(' | ')} | ${format(ratio({ figure: m.figure, unit: m.unit, kind: m.kind, glimpse: values[0], cli: ref }), 2)} |`;
+      }), '');
+    report.builds = { conditions, figures: Object.fromEntries(figures) };
   }
 
   process.stdout.write(`${lines.join('\n')}\n`);

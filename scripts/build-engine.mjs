@@ -1,12 +1,21 @@
 #!/usr/bin/env node
-// Builds llama.cpp's llama-server and llama-mtmd-cli natively from the llama.cpp source that the
-// pinned node-llama-cpp package ships (llama/gitRelease.bundle), into a cache outside the repo
-// keyed by the bundle's commit. Reuses the cache when it is complete. Prints the folder.
+// Builds llama.cpp's llama-server and llama-mtmd-cli from the llama.cpp source that the pinned
+// node-llama-cpp package ships (llama/gitRelease.bundle), into a cache outside the repo keyed by the
+// bundle's commit and the variant. Reuses the cache when it is complete. Prints the folder.
 //
-//   node scripts/build-engine.mjs [--jobs N] [--print-dir] [--force]
+//   node scripts/build-engine.mjs [--variant portable|native] [--jobs N] [--print-dir] [--force]
+//
+// Variants (GLIMPSE_ENGINE_VARIANT also chooses one):
+// - portable (default): built the way llama.cpp's own Linux releases are: GGML_NATIVE off, the CPU
+//   backend as loadable modules for every x86-64 level (GGML_BACKEND_DL + GGML_CPU_ALL_VARIANTS; the
+//   best one for the CPU is picked at run time), an $ORIGIN rpath, stripped, and the C++/OpenMP
+//   runtimes copied beside it. This is what a VSIX ships and what the tests run.
+// - native: -march=native for this very CPU, for developers who want to compare (docs/engine-builds.md).
+// - any other name (vulkan, cuda…): the portable build plus GLIMPSE_ENGINE_CMAKE_FLAGS, cached under
+//   that name, so a GPU backend module sits beside the CPU ones as in llama.cpp's releases.
 //
 // Cache root: $GLIMPSE_ENGINE_CACHE, else $XDG_CACHE_HOME/glimpse/engine, else ~/.cache/glimpse/engine.
-// Layout: <root>/<commit12>-<variant>/bin/{llama-server,llama-mtmd-cli,lib*.so} + build-info.json.
+// Layout: <root>/<commit12>-<variant>/bin/{llama-server,llama-mtmd-cli,lib*.so*} + build-info.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,10 +26,84 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const args = process.argv.slice(2);
 const printOnly = args.includes('--print-dir');
 const force = args.includes('--force');
-const jobsArg = args.indexOf('--jobs');
-const jobs = jobsArg >= 0 ? Number(args[jobsArg + 1]) : Math.max(1, os.availableParallelism());
-const variant = process.env.GLIMPSE_ENGINE_VARIANT ?? 'cpu-native';
+const option = (name) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const jobs = Number(option('--jobs') ?? Math.max(1, os.availableParallelism()));
+const variant = option('--variant') ?? process.env.GLIMPSE_ENGINE_VARIANT ?? 'portable';
 const targets = ['llama-server', 'llama-mtmd-cli'];
+
+const commonFlags = [
+  '-DCMAKE_BUILD_TYPE=Release',
+  '-DLLAMA_CURL=OFF',
+  // The engine only ever listens on 127.0.0.1: no HTTPS, so no libssl to match on the user's system.
+  '-DLLAMA_OPENSSL=OFF',
+  '-DLLAMA_BUILD_TESTS=OFF',
+  '-DLLAMA_BUILD_EXAMPLES=OFF',
+  '-DLLAMA_BUILD_TOOLS=ON',
+  '-DLLAMA_BUILD_SERVER=ON',
+];
+/**
+ * The portable build per platform, as llama.cpp's release workflow makes it: on Linux and Windows
+ * x64 the CPU backend as loadable modules for every CPU level; on macOS one library set found
+ * through @loader_path, with Metal (embedded shaders) on Apple silicon and without it on Intel.
+ */
+function portableFlags(src, platform = process.platform, arch = process.arch) {
+  const dynamicCpu = ['-DGGML_BACKEND_DL=ON', '-DGGML_CPU_ALL_VARIANTS=ON'];
+  if (platform === 'darwin') {
+    return [
+      '-DGGML_NATIVE=OFF', '-DCMAKE_INSTALL_RPATH=@loader_path', '-DCMAKE_BUILD_WITH_INSTALL_RPATH=ON',
+      ...(arch === 'arm64' ? ['-DGGML_METAL_USE_BF16=ON', '-DGGML_METAL_EMBED_LIBRARY=ON'] : ['-DGGML_METAL=OFF']),
+    ];
+  }
+  if (platform === 'win32') {
+    // clang-cl through llama.cpp's own toolchain file (MSVC cannot build every CPU level); run from
+    // a Visual Studio developer prompt with Ninja on PATH.
+    return [
+      '-G', 'Ninja Multi-Config', `-DCMAKE_TOOLCHAIN_FILE=${path.join(src, 'cmake', `${arch}-windows-llvm.cmake`)}`,
+      '-DGGML_NATIVE=OFF', '-DGGML_OPENMP=ON', ...(arch === 'x64' ? dynamicCpu : ['-DGGML_BACKEND_DL=ON']),
+    ];
+  }
+  return ['-DGGML_NATIVE=OFF', ...dynamicCpu, '-DCMAKE_INSTALL_RPATH=$ORIGIN', '-DCMAKE_BUILD_WITH_INSTALL_RPATH=ON'];
+}
+/**
+ * llama.cpp's AMX kernels (v0.5.0) crash with SIGILL at their first tile instruction on Xeons whose
+ * kernel gates AMX per thread (XFD): seen here on a Sapphire Rapids VM, and upstream in
+ * ggml-org/llama.cpp#26954 (open). So the portable build leaves out its one AMX module: those CPUs
+ * load the next best, `zen4` (AVX-512 with VBMI, VNNI and BF16, the same minus AMX), and the
+ * native build is compiled without AMX.
+ */
+const excludedCpuVariants = { sapphirerapids: 'AMX kernels crash on CPUs that gate AMX per thread (ggml-org/llama.cpp#26954)' };
+const noAmx = '-mno-amx-tile -mno-amx-int8 -mno-amx-bf16';
+const variantFlags = {
+  portable: (src) => portableFlags(src),
+  native: () => ['-DGGML_NATIVE=ON', '-DCMAKE_BUILD_RPATH_USE_ORIGIN=ON', ...(process.arch === 'x64' && process.platform !== 'win32' ? [`-DCMAKE_C_FLAGS=${noAmx}`, `-DCMAKE_CXX_FLAGS=${noAmx}`] : [])],
+};
+
+/** Removes the excluded CPU modules from a build folder (also from a build cached before the rule); returns the build-info fields. */
+function dropExcludedCpuVariants(binDir) {
+  const dropped = [];
+  for (const name of fs.readdirSync(binDir)) {
+    const cpu = /^(?:lib)?ggml-cpu-(.+)\.(so|dylib|dll)$/.exec(name)?.[1];
+    if (cpu && excludedCpuVariants[cpu]) {
+      fs.rmSync(path.join(binDir, name));
+      dropped.push(cpu);
+    }
+  }
+  return dropped;
+}
+
+function cpuVariantsIn(binDir) {
+  return fs.readdirSync(binDir)
+    .map((name) => /^(?:lib)?ggml-cpu-(.+)\.(so|dylib|dll)$/.exec(name)?.[1])
+    .filter(Boolean)
+    .sort();
+}
+if (!/^[a-z0-9][a-z0-9-]*$/.test(variant)) fail(`The variant "${variant}" is not a folder name: use letters, digits and dashes (portable, native, vulkan…).`);
+/** Any other name (vulkan, cuda…) is the portable build plus GLIMPSE_ENGINE_CMAKE_FLAGS, under that name. */
+const baseFlags = variant === 'native' ? variantFlags.native : variantFlags.portable;
+const portableLayout = variant !== 'native';
 
 function cacheRoot() {
   if (process.env.GLIMPSE_ENGINE_CACHE) return process.env.GLIMPSE_ENGINE_CACHE;
@@ -32,7 +115,7 @@ function findBundle() {
   const dir = path.join(repoRoot, 'node_modules', 'node-llama-cpp', 'llama');
   const bundle = path.join(dir, 'gitRelease.bundle');
   if (!fs.existsSync(bundle)) {
-    fail(`The llama.cpp source bundle is missing (${bundle}). Run "npm ci" first.`);
+    fail(`The llama.cpp source bundle is missing (${bundle}). Run "npm install" first.`);
   }
   return { bundle, info: JSON.parse(fs.readFileSync(path.join(dir, 'llama.cpp.info.json'), 'utf8')) };
 }
@@ -61,6 +144,57 @@ function requireTool(tool, hint) {
   if (r.error || r.status !== 0) fail(`${tool} is not installed. ${hint}`);
 }
 
+const isLibrary = (name) => /\.so(\.|$)|\.dylib$|\.dll$/.test(name);
+const programName = (name) => name.replace(/\.exe$/, '');
+const exe = process.platform === 'win32' ? '.exe' : '';
+
+/** Copies the built programs and libraries, keeping version symlinks (libllama.so -> libllama.so.0) as links. */
+function collect(built, binDir) {
+  for (const name of fs.readdirSync(built)) {
+    if (!targets.includes(programName(name)) && !isLibrary(name)) continue;
+    const from = path.join(built, name);
+    const to = path.join(binDir, name);
+    if (fs.lstatSync(from).isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
+    else if (fs.statSync(from).isFile()) fs.copyFileSync(from, to);
+  }
+  for (const t of targets) {
+    if (!fs.existsSync(path.join(binDir, t + exe))) fail(`The build finished but ${t + exe} is missing in ${built}.`);
+    fs.chmodSync(path.join(binDir, t + exe), 0o755);
+  }
+}
+
+/**
+ * The compiler's own runtimes that the build links (libstdc++, libgomp): a user's Linux may have
+ * older ones or none. Copied beside the binaries, where the $ORIGIN rpath finds them first.
+ */
+function copyCompilerRuntimes(binDir) {
+  const wanted = /^(libstdc\+\+\.so\.6|libgomp\.so\.1|libgcc_s\.so\.1)$/;
+  const copied = new Set();
+  for (const name of fs.readdirSync(binDir)) {
+    const file = path.join(binDir, name);
+    if (fs.lstatSync(file).isSymbolicLink()) continue;
+    const ldd = spawnSync('ldd', [file], { encoding: 'utf8' });
+    for (const line of (ldd.stdout ?? '').split('\n')) {
+      const match = /^\s*(\S+)\s+=>\s+(\/\S+)/.exec(line);
+      if (!match || !wanted.test(match[1]) || copied.has(match[1])) continue;
+      if (fs.existsSync(path.join(binDir, match[1]))) continue;
+      fs.copyFileSync(fs.realpathSync(match[2]), path.join(binDir, match[1]));
+      copied.add(match[1]);
+    }
+  }
+  return [...copied].sort();
+}
+
+function strip(binDir) {
+  if (spawnSync('strip', ['--version']).status !== 0) return false;
+  for (const name of fs.readdirSync(binDir)) {
+    const file = path.join(binDir, name);
+    if (fs.lstatSync(file).isSymbolicLink()) continue;
+    spawnSync('strip', ['--strip-unneeded', file]);
+  }
+  return true;
+}
+
 const { bundle, info } = findBundle();
 const commit = bundleCommit(bundle);
 const outDir = path.join(cacheRoot(), `${commit.slice(0, 12)}-${variant}`);
@@ -72,54 +206,52 @@ if (printOnly) {
   process.exit(fs.existsSync(marker) ? 0 : 3);
 }
 if (fs.existsSync(marker) && !force) {
-  console.log(`Engine already built for llama.cpp ${info.tag} (${commit.slice(0, 12)}): ${binDir}`);
+  if (dropExcludedCpuVariants(binDir).length > 0) {
+    const built = JSON.parse(fs.readFileSync(marker, 'utf8'));
+    fs.writeFileSync(marker, JSON.stringify({ ...built, cpuVariants: cpuVariantsIn(binDir), excludedCpuVariants }, null, 2));
+    console.log(`Engine (${variant}): left out the CPU modules ${Object.keys(excludedCpuVariants).join(', ')} (${Object.values(excludedCpuVariants).join('; ')}).`);
+  }
+  console.log(`Engine (${variant}) already built for llama.cpp ${info.tag} (${commit.slice(0, 12)}): ${binDir}`);
   process.exit(0);
 }
 
 requireTool('cmake', 'Install it (Debian: apt-get install -y cmake).');
-requireTool('g++', 'Install it (Debian: apt-get install -y g++).');
+if (process.platform !== 'win32') requireTool(process.platform === 'darwin' ? 'c++' : 'g++', 'Install it (Debian: apt-get install -y g++; macOS: xcode-select --install).');
 requireTool('git', 'Install it (Debian: apt-get install -y git).');
 
-const work = fs.mkdtempSync(path.join(cacheRoot().replace(/\/$/, '') + '-work-'));
+// A fresh machine has no ~/.cache yet: mkdtemp needs the parent folder.
+fs.mkdirSync(path.dirname(cacheRoot()), { recursive: true });
+const work = fs.mkdtempSync(path.join(path.dirname(cacheRoot()), 'engine-work-'));
 try {
   const src = path.join(work, 'llama.cpp');
   const build = path.join(work, 'build');
   run('git', ['-c', 'advice.detachedHead=false', 'clone', '--quiet', bundle, src]);
   const cmakeFlags = [
     '-S', src, '-B', build,
-    '-DCMAKE_BUILD_TYPE=Release',
-    '-DGGML_NATIVE=ON',
-    '-DLLAMA_CURL=OFF',
-    '-DLLAMA_BUILD_TESTS=OFF',
-    '-DLLAMA_BUILD_EXAMPLES=OFF',
-    '-DCMAKE_BUILD_RPATH_USE_ORIGIN=ON',
+    ...commonFlags,
+    ...baseFlags(src),
     ...(process.env.GLIMPSE_ENGINE_CMAKE_FLAGS ?? '').split(/\s+/).filter(Boolean),
   ];
   const started = Date.now();
   run('cmake', cmakeFlags);
   run('cmake', ['--build', build, '--config', 'Release', '-j', String(jobs), '--target', ...targets]);
-  const built = path.join(build, 'bin');
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(binDir, { recursive: true });
-  for (const name of fs.readdirSync(built)) {
-    if (!targets.includes(name) && !/\.so(\.|$)|\.dylib$|\.dll$/.test(name)) continue;
-    const from = path.join(built, name);
-    const to = path.join(binDir, name);
-    // Keep library version symlinks (libllama.so -> libllama.so.0 -> …) as links, not copies.
-    if (fs.lstatSync(from).isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
-    else if (fs.statSync(from).isFile()) fs.copyFileSync(from, to);
-  }
-  for (const t of targets) {
-    if (!fs.existsSync(path.join(binDir, t))) fail(`The build finished but ${t} is missing in ${built}.`);
-    fs.chmodSync(path.join(binDir, t), 0o755);
-  }
-  const version = spawnSync(path.join(binDir, 'llama-server'), ['--version'], { encoding: 'utf8' });
+  // Multi-config generators (Visual Studio) put the programs in bin/Release.
+  const built = fs.existsSync(path.join(build, 'bin', 'Release')) ? path.join(build, 'bin', 'Release') : path.join(build, 'bin');
+  collect(built, binDir);
+  const runtimes = portableLayout && process.platform === 'linux' ? copyCompilerRuntimes(binDir) : [];
+  const stripped = portableLayout ? strip(binDir) : false;
+  const version = spawnSync(path.join(binDir, 'llama-server' + exe), ['--version'], { encoding: 'utf8' });
+  dropExcludedCpuVariants(binDir);
+  const cpuVariants = cpuVariantsIn(binDir);
   fs.writeFileSync(marker, JSON.stringify({
     tag: info.tag, commit, variant, cmakeFlags: cmakeFlags.slice(4),
-    builtAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000),
+    cpuVariants, excludedCpuVariants, runtimes, stripped,
+    builtAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000), jobs,
     version: (version.stdout + version.stderr).trim(),
   }, null, 2));
-  console.log(`Engine built in ${Math.round((Date.now() - started) / 60000)} min: ${binDir}`);
+  console.log(`Engine (${variant}) built in ${Math.round((Date.now() - started) / 60000)} min: ${binDir}`);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

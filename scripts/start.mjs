@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: builds Glimpse, then opens a real VS Code with the extension loaded and a sample
+// `npm start`: sets up what is missing (npm packages, the engine), builds Glimpse, then opens a real VS Code with the extension loaded and a sample
 // workspace of images. Desktop VS Code (`code --extensionDevelopmentPath`) when `code` is on PATH;
 // otherwise code-server in the browser (the URL is printed). The model is GLIMPSE_MODEL and
 // GLIMPSE_MMPROJ when both are set, else the synthetic demo pair (random weights: it runs the real
@@ -32,6 +32,13 @@ async function modelSettings() {
   return { 'glimpse.modelPath': pair.modelPath, 'glimpse.mmprojPath': pair.mmprojPath };
 }
 
+// What a fresh clone lacks is set up first: the npm packages, then the engine (about 10 minutes on
+// 2 cores, once; cached in ~/.cache/glimpse/engine).
+if (!fs.existsSync(path.join(repositoryRoot, 'node_modules', '.package-lock.json'))) {
+  console.log('Installing the npm packages (once)…');
+  run('npm', ['install', '--no-audit', '--no-fund']);
+}
+run(process.execPath, [path.join(repositoryRoot, 'scripts', 'build-engine.mjs')]);
 run('npm', ['run', '--silent', 'compile']);
 run('npm', ['run', '--silent', 'build']);
 const workspace = await prepareWorkspace(path.join(repositoryRoot, 'test', '.generated', 'sample-workspace'));

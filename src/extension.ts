@@ -9,6 +9,9 @@ import type { MockupController } from './vscode/mockupController';
 import type { ConversationHistory } from './core/history/conversationHistory';
 import { registerCommands } from './vscode/commands';
 import { createLog } from './vscode/log';
+import { initInstallation } from './vscode/installation';
+import { warnOnPlatformMismatch } from './vscode/platformCheck';
+import { trackWalkthroughContext } from './vscode/walkthroughContext';
 import { StatusBar } from './vscode/statusBar';
 
 let engineHost: EngineHost | undefined;
@@ -23,6 +26,7 @@ export interface GlimpseApi {
 
 export function activate(context: vscode.ExtensionContext): GlimpseApi {
   const started = performance.now();
+  initInstallation(context);
   const log = createLog();
   const statusBar = new StatusBar();
   let controller: ChatController | undefined;
@@ -87,6 +91,8 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
       },
     }),
   );
+  warnOnPlatformMismatch(context.extensionPath, log);
+  context.subscriptions.push(trackWalkthroughContext());
   log.info(`Glimpse activated in ${(performance.now() - started).toFixed(1)} ms.`);
   return { chat, engine, history: conversations, mockup };
 }

@@ -7,6 +7,8 @@ export interface CodeServerOptions {
   disableWorkspaceTrust?: boolean;
   /** Extra environment for code-server and the extension host it starts. */
   env?: Record<string, string>;
+  /** VSIX files installed (code-server --install-extension) into the fresh extensions folder first. */
+  installExtensions?: string[];
 }
 
 export interface CodeServer {

@@ -3,7 +3,7 @@
 // with the smoke-test driver on (so the page can report a test run's end), in fresh temporary
 // user-data and extensions folders. It runs detached in its own process group, and dispose()
 // stops the whole group: a plain SIGTERM to code-server once left an extension host running.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -36,8 +36,10 @@ const keptLogLines = 400;
  * @param {boolean} [options.disableWorkspaceTrust] pass --disable-workspace-trust
  * @param {Record<string, string>} [options.env] extra environment for code-server and so for
  *   the extension host it starts
+ * @param {string[]} [options.installExtensions] VSIX files installed into the fresh extensions
+ *   folder first, as a user does with `--install-extension`
  */
-export async function startCodeServer({ settings = {}, disableWorkspaceTrust = false, env = {} } = {}) {
+export async function startCodeServer({ settings = {}, disableWorkspaceTrust = false, env = {}, installExtensions = [] } = {}) {
   assertInstalled();
   const temporaryDirectory = await fs.mkdtemp(path.join(os.tmpdir(), 'glimpse-code-server-'));
   const userDataDirectory = path.join(temporaryDirectory, 'user-data');
@@ -51,6 +53,16 @@ export async function startCodeServer({ settings = {}, disableWorkspaceTrust = f
   // Its own config file keeps code-server from writing one into ~/.config/code-server.
   const configFile = path.join(temporaryDirectory, 'config.yaml');
   await fs.writeFile(configFile, 'auth: none\n');
+
+  for (const vsix of installExtensions) {
+    const installed = spawnSync(nodeBinary, [
+      codeServerEntry, '--config', configFile, '--user-data-dir', userDataDirectory, '--extensions-dir', extensionsDirectory, '--install-extension', vsix,
+    ], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+    if (installed.status !== 0) {
+      await fs.rm(temporaryDirectory, { recursive: true, force: true });
+      throw new Error(`code-server --install-extension ${vsix} failed (${installed.status ?? installed.signal}):\n${installed.stdout}${installed.stderr}`);
+    }
+  }
 
   const port = await freePort();
   const args = [

@@ -1,20 +1,21 @@
 // `glimpse doctor`: prints the core's diagnostics as a checklist (engine, CPU and its SIMD
 // features, the model pair), plus what the engine build can run on: its compute backends and
-// devices (from `llama-server --list-devices`) and, for a build from `npm run build:engine`, its
-// variant and GPU flags. Exits 1 when something is wrong.
+// devices (from `llama-server --list-devices`) and, for a build from `npm run build:engine` or one
+// bundled in a VSIX, its variant, GPU flags and the CPU kernels it loaded. Exits 1 when something
+// is wrong.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { diagnose, type DiagnosticItem } from '../core/engine/diagnostics';
-import { locateServer, type LocatedServer } from '../core/engine/locateServer';
+import { locateServer, type LocatedServer, type ServerSearch } from '../core/engine/locateServer';
 
-export async function runDoctor(options: { serverPath?: string; modelPath?: string; mmprojPath?: string }): Promise<number> {
+export async function runDoctor(options: ServerSearch & { serverPath?: string; modelPath?: string; mmprojPath?: string }): Promise<number> {
   const items = await diagnose(options);
   const engine = items.findIndex((item) => item.label === 'engine');
   if (engine >= 0 && items[engine].ok) {
     // Verified (and cached) by diagnose a moment ago: this runs nothing again.
-    const server = await locateServer(options.serverPath).catch(() => undefined);
-    if (server) items.splice(engine + 1, 0, ...engineHardwareItems(server.accelerators, readBuildInfo(server)));
+    const server = await locateServer(options.serverPath, options).catch(() => undefined);
+    if (server) items.splice(engine + 1, 0, ...engineHardwareItems(server.accelerators, readBuildInfo(server), server.cpuVariant));
   }
   for (const item of items) process.stdout.write(`${item.ok ? '✓' : '✗'} ${item.label}: ${item.detail}\n`);
   return items.every((item) => item.ok) ? 0 : 1;
@@ -24,6 +25,8 @@ export async function runDoctor(options: { serverPath?: string; modelPath?: stri
 export interface EngineBuildInfo {
   readonly variant?: string;
   readonly cmakeFlags?: readonly string[];
+  /** The CPU kernel modules a portable build carries (libggml-cpu-<name>). */
+  readonly cpuVariants?: readonly string[];
 }
 
 /** Device name prefixes that are not the backend's usual name. */
@@ -34,7 +37,7 @@ const backendNames: Record<string, string> = { MTL: 'Metal' };
  * "CUDA0: NVIDIA H100 80GB HBM3 (81079 MiB, 80600 MiB free)" or "MTL0: Apple M2 Pro (…)"; the
  * backend is the device name without its index ("MTL" is Metal). The CPU backend is always there.
  */
-export function engineHardwareItems(accelerators: readonly string[], build?: EngineBuildInfo): DiagnosticItem[] {
+export function engineHardwareItems(accelerators: readonly string[], build?: EngineBuildInfo, cpuVariant?: string): DiagnosticItem[] {
   const backends = ['CPU'];
   for (const device of accelerators) {
     const prefix = /^([A-Za-z][A-Za-z_-]*?)\d*:/.exec(device)?.[1] ?? device.split(':')[0];
@@ -55,17 +58,27 @@ export function engineHardwareItems(accelerators: readonly string[], build?: Eng
     const gpuFlags = (build.cmakeFlags ?? []).filter((flag) => /^-DGGML_(?!NATIVE)/.test(flag));
     items.push({ label: 'build', ok: true, detail: `variant ${build.variant}${gpuFlags.length ? `, ${gpuFlags.join(' ')}` : ''}` });
   }
+  if (cpuVariant) {
+    const of = build?.cpuVariants?.length ? ` (of ${build.cpuVariants.length} in this build: ${build.cpuVariants.join(', ')})` : '';
+    items.push({ label: 'cpu kernels', ok: true, detail: `${cpuVariant}${of}` });
+  }
   return items;
 }
 
-/** build-info.json of an engine from the cache (`<build>/bin/llama-server` → `<build>/build-info.json`). */
+/**
+ * build-info.json of an engine from the cache (`<build>/bin/llama-server` → `<build>/build-info.json`)
+ * or bundled in a VSIX (`<extension>/engine/build-info.json`, beside the binary).
+ */
 function readBuildInfo(server: LocatedServer): EngineBuildInfo | undefined {
-  if (server.source !== 'cache') return undefined;
+  const folder = server.source === 'cache' ? path.dirname(path.dirname(server.path)) : server.source === 'bundled' ? path.dirname(server.path) : undefined;
+  if (!folder) return undefined;
   try {
-    const parsed = JSON.parse(fs.readFileSync(path.join(path.dirname(path.dirname(server.path)), 'build-info.json'), 'utf8')) as Record<string, unknown>;
+    const parsed = JSON.parse(fs.readFileSync(path.join(folder, 'build-info.json'), 'utf8')) as Record<string, unknown>;
+    const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined);
     return {
       variant: typeof parsed.variant === 'string' ? parsed.variant : undefined,
-      cmakeFlags: Array.isArray(parsed.cmakeFlags) ? parsed.cmakeFlags.filter((flag): flag is string => typeof flag === 'string') : undefined,
+      cmakeFlags: strings(parsed.cmakeFlags),
+      cpuVariants: strings(parsed.cpuVariants),
     };
   } catch {
     return undefined;

@@ -30,12 +30,15 @@ export type GlimpseErrorCode =
   | 'image-too-many-pixels'
   | 'image-unsupported'
   | 'image-corrupt'
+  | 'image-library-unavailable'
   // engine
   | 'engine-not-found'
   | 'engine-unusable'
   | 'engine-start-timeout'
   | 'engine-exited'
   | 'engine-request-failed'
+  | 'engine-unverified'
+  | 'engine-archive-corrupt'
   // remote servers (and the HTTP answers of any OpenAI-compatible server)
   | 'remote-invalid-url'
   | 'remote-insecure-url'

@@ -7,7 +7,7 @@
 // ---- shapes shared by both directions ----
 
 export type EngineStatus = 'idle' | 'loading' | 'generating' | 'error';
-export type ErrorAction = 'openSettings' | 'showLog' | 'retry';
+export type ErrorAction = 'openSettings' | 'showLog' | 'retry' | 'getEngine';
 
 export interface ImageView {
   readonly label: string;
@@ -125,7 +125,7 @@ export const maxQuestionLength = 20_000;
 export const maxAttachmentBytes = 20 * 1024 * 1024;
 /** base64 grows data by 4/3. */
 const maxAttachmentBase64Length = Math.ceil(maxAttachmentBytes / 3) * 4;
-const errorActions = ['openSettings', 'showLog', 'retry'] as const;
+const errorActions = ['openSettings', 'showLog', 'retry', 'getEngine'] as const;
 /** The smallest crop side in pixels (or the image's side, when that is smaller): the host refuses less, the dialog never draws less. */
 export const minCropSide = 16;
 /** No image Glimpse decodes is this long on a side (the decoder's pixel limit is far below it): a sanity bound for rectangles. */

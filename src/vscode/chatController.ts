@@ -52,6 +52,8 @@ interface PendingImage {
 }
 
 export function actionsFor(code: GlimpseErrorCode): ErrorAction[] {
+  // No engine in this install: one click downloads llama.cpp for this platform.
+  if (code === 'engine-not-found') return ['getEngine', 'openSettings', 'showLog'];
   if (settingsErrors.includes(code)) return ['openSettings', 'showLog'];
   if (code.startsWith('image-') || code === 'cancelled' || code === 'invalid-argument') return [];
   return ['retry', 'showLog'];
@@ -461,6 +463,7 @@ export class ChatController implements vscode.Disposable {
 
   async runAction(action: ErrorAction): Promise<void> {
     if (action === 'openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', 'glimpse.');
+    else if (action === 'getEngine') await vscode.commands.executeCommand('glimpse.getEngine');
     else if (action === 'showLog') this.log.show(true);
     else await this.retry();
   }
@@ -485,7 +488,7 @@ export class ChatController implements vscode.Disposable {
     this.post({ type: 'notice', ...this.notice });
     const about = files.length === 1 ? ` (${path.basename(files[0].fsPath)})` : '';
     this.log.error(`[chat] ${failure.message}${about}${failure.detail ? `\n${failure.detail}` : ''}`);
-    const labels: Record<ErrorAction, string> = { openSettings: 'Open Settings', showLog: 'Show Log', retry: 'Retry' };
+    const labels: Record<ErrorAction, string> = { openSettings: 'Open Settings', showLog: 'Show Log', retry: 'Retry', getEngine: 'Get the Engine' };
     const actions = actionsFor(failure.code).filter((a) => a !== 'retry');
     // No model yet: the model manager downloads one or points at local files.
     const manage = failure.code === 'model-not-configured' ? ['Manage Models'] : [];

@@ -9,6 +9,7 @@ import type { Log } from './log';
 import type { RemoteSetupAnswers } from './remoteSetup';
 import type { LocalModelChoice } from './localModel';
 import type { ManageModelsRequest } from './manageModels';
+import type { GetEngineRequest } from './getEngine';
 import type { MockupController } from './mockupController';
 import type { MockupCommandArgs } from './mockupCommand';
 import { imagesFromContext } from './imagePick';
@@ -50,6 +51,14 @@ export function registerCommands(
     // The walkthrough's "explain a sample image" step: a login-form mockup shipped with the extension.
     vscode.commands.registerCommand('glimpse.explainSample', async (): Promise<AnswerOutcome> => {
       return controller().explain([vscode.Uri.joinPath(context.extensionUri, 'media', 'sample', 'mockup.png')]);
+    }),
+    vscode.commands.registerCommand('glimpse.checkEngine', async () => {
+      const { checkEngine } = require('./checkEngine') as typeof import('./checkEngine');
+      return checkEngine(log);
+    }),
+    vscode.commands.registerCommand('glimpse.getEngine', async (request?: GetEngineRequest) => {
+      const { getEngine } = require('./getEngine') as typeof import('./getEngine');
+      return getEngine(log, () => engine().restart('engine downloaded'), request);
     }),
     vscode.commands.registerCommand('glimpse.setUpRemote', async (answers?: RemoteSetupAnswers) => {
       const { setUpRemote } = require('./remoteSetup') as typeof import('./remoteSetup');

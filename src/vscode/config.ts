@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LlamaServerConfig } from '../core/engine/llamaServer';
 import { parseGpuLayers } from '../core/engine/gpuLayers';
+import { bundledEngineDirectory, downloadedEnginesDirectory } from './installation';
 
 export interface GlimpseConfig {
   readonly modelPath: string | undefined;
@@ -111,6 +112,8 @@ export function engineConfig(config: GlimpseConfig): LlamaServerConfig | undefin
     modelPath: config.modelPath,
     mmprojPath: config.mmprojPath,
     serverPath: config.serverPath,
+    bundledServerDirectory: bundledEngineDirectory(),
+    downloadedServerDirectory: downloadedEnginesDirectory(),
     threads: config.threads,
     gpuLayers: config.gpuLayers,
     contextSize: config.contextSize,

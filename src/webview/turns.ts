@@ -13,6 +13,7 @@ const actionLabels: Record<ErrorAction, string> = {
   openSettings: 'Open Settings',
   showLog: 'Show Log',
   retry: 'Retry',
+  getEngine: 'Get the Engine',
 };
 
 /** "212 tokens · 18.4 tok/s · first token 950 ms"; empty when nothing is known. */

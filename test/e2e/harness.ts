@@ -17,6 +17,13 @@ export interface WorkbenchOptions {
   readonly withoutModel?: boolean;
   /** Pass --disable-workspace-trust; by default the workspace asks for trust like a fresh install. */
   readonly disableWorkspaceTrust?: boolean;
+  /**
+   * Install this VSIX with --install-extension into the fresh profile and run it, instead of
+   * loading the checkout as the extension under development.
+   */
+  readonly installedVsix?: string;
+  /** Environment for code-server and its extension host (HOME, PATH…), over this process's. */
+  readonly env?: Record<string, string>;
 }
 
 export interface RecordedRequest {
@@ -55,11 +62,16 @@ export interface Workbench {
   clickExplorerMenuItem(name: string, menuItem: string): Promise<void>;
   /** Runs a command by its palette title, e.g. "Glimpse: Open Chat". */
   runCommand(title: string): Promise<void>;
+  /** The extension folder VS Code installed the VSIX into (with installedVsix). */
+  installedExtensionFolder(): Promise<string | undefined>;
+  /** Every log file the server side wrote (extension host, output channels), concatenated. */
+  serverLogs(): Promise<string>;
   dispose(): Promise<void>;
 }
 
 const workbenchTimeoutMs = 120_000;
 const menuAttemptMs = 3_000;
+const menuSettleMs = 300;
 
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const { browser, codeServer, fixtures, paths } = await loadVscodeTestScripts();
@@ -69,6 +81,8 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   const server = await codeServer.startCodeServer({
     settings: { ...modelSettings, ...options.settings },
     disableWorkspaceTrust: options.disableWorkspaceTrust ?? false,
+    env: options.env,
+    installExtensions: options.installedVsix ? [options.installedVsix] : [],
   });
   let chromium: Awaited<ReturnType<typeof browser.launchChromium>> | undefined;
   const dispose = async () => {
@@ -93,7 +107,8 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     page.on('console', (message) => consoleMessages.push(`[${message.type()}] ${message.text()}`));
     page.on('pageerror', (error) => consoleMessages.push(`[pageerror] ${error.message}`));
 
-    await page.goto(codeServer.workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: repositoryRoot }));
+    const extensionDevelopmentPath = options.installedVsix ? undefined : repositoryRoot;
+    await page.goto(codeServer.workbenchUrl(server, { folder: workspace, extensionDevelopmentPath }));
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: workbenchTimeoutMs });
     const explorerItem = (name: string) => page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: exactly(name) });
     // The Explorer lists the folder once the workbench has connected to the server.
@@ -125,6 +140,9 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
             await page.mouse.move(0, 0);
             await row.click({ button: 'right', timeout: menuAttemptMs });
             await item.first().waitFor({ state: 'visible', timeout: menuAttemptMs });
+            // The menu ignores a click that comes right after it opened (seen with Glimpse's items at
+            // its bottom, in their own group): let it settle first.
+            await page.waitForTimeout(menuSettleMs);
             if (attempt > 1) console.log(`      ("${menuItem}" appeared on right-click ${attempt}, after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
             return item.first();
           } catch (error) {
@@ -138,16 +156,22 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
         }
       },
       async clickExplorerMenuItem(name, menuItem) {
+        const menu = page.locator('.context-view .monaco-menu').first();
         for (let attempt = 1; ; attempt++) {
           const item = await (this as Workbench).rightClickExplorerItem(name, menuItem);
-          try {
-            await item.click({ timeout: 5_000 });
-            return;
-          } catch (error) {
+          const clicked = await item.click({ timeout: 5_000 }).then(() => true, (error: unknown) => {
             if (attempt >= 4) throw error;
             console.log(`      ("${menuItem}" closed before the click; opening the menu again)`);
-            await page.keyboard.press('Escape');
+            return false;
+          });
+          // A context key that changes while the menu is open (the extension activating, say)
+          // re-renders the menu, and a click in that moment lands on nothing: the menu stays open.
+          if (clicked && await menu.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false)) return;
+          if (clicked) {
+            if (attempt >= 4) throw new Error(`"${menuItem}" was clicked ${attempt} times, and each time the menu stayed open.`);
+            console.log(`      ("${menuItem}" was clicked while the menu re-rendered; clicking again)`);
           }
+          await page.keyboard.press('Escape');
         }
       },
       async runCommand(title) {
@@ -158,6 +182,17 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
         const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
         await row.waitFor({ state: 'visible', timeout: 10_000 });
         await input.press('Enter');
+      },
+      async installedExtensionFolder() {
+        const entries = await fs.readdir(server.extensionsDirectory).catch(() => [] as string[]);
+        const folder = entries.find((entry) => entry.startsWith('glimpse-dev.glimpse-'));
+        return folder ? path.join(server.extensionsDirectory, folder) : undefined;
+      },
+      async serverLogs() {
+        const root = path.join(server.userDataDirectory, 'logs');
+        const entries = await fs.readdir(root, { recursive: true }).catch(() => [] as string[]);
+        const texts = await Promise.all(entries.filter((entry) => entry.endsWith('.log')).map((entry) => fs.readFile(path.join(root, entry), 'utf8').catch(() => '')));
+        return texts.join('\n');
       },
       dispose,
     };

@@ -12,6 +12,7 @@ import { writeBadFiles } from '../fixtures/gguf/badFiles';
 import { createBmp, writeTestImage } from '../fixtures/images';
 import { browserForTests } from './score/browser';
 import { writeFakeLlamaServer } from '../e2e/fakeLlamaServer';
+import { cachedServerBinaries } from '../../src/core/engine/locateServer';
 import { valueAfter, writeArgumentRecorder } from '../fixtures/argumentRecorder';
 
 const cli = path.resolve(__dirname, '../../../dist/cli.js');
@@ -63,7 +64,16 @@ describe('glimpse CLI (bundled, real engine)', function () {
   it('doctor lists the engine, the CPU and the checked pair, and exits 0', async () => {
     const result = await runCli(['doctor', '--model', model, '--mmproj', mmproj]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /✓ engine: .*llama-server \(version: .*found via (cache|path|explicit)\)/);
+    assert.match(result.stdout, /✓ engine: .*llama-server \(version: .*; (engine cache|PATH|glimpse\.serverPath|bundled engine)(, CPU kernels \w+)?\)/);
+    // The portable build (the default) loads one of its CPU kernel modules, and doctor names it.
+    const built = cachedServerBinaries()[0];
+    const info = built ? JSON.parse(fs.readFileSync(path.join(path.dirname(path.dirname(built)), 'build-info.json'), 'utf8')) as { cpuVariants?: string[] } : {};
+    if (info.cpuVariants?.length) {
+      const loaded = /✓ cpu kernels: (\w+) \(of (\d+) in this build/.exec(result.stdout);
+      assert.ok(loaded, result.stdout);
+      assert.ok(info.cpuVariants.includes(loaded[1]), `${loaded[1]} is not one of ${info.cpuVariants.join(', ')}`);
+      assert.equal(Number(loaded[2]), info.cpuVariants.length);
+    }
     assert.match(result.stdout, /✓ cpu: .* threads/);
     assert.match(result.stdout, /✓ model: .*\(llama, 64-d, 2 layers\); vision: mlp projector, 56 px, patch 14/);
   });

@@ -164,7 +164,7 @@ describe('First-run walkthrough (real extension host)', function () {
       extension.packageJSON.contributes?.walkthroughs ?? [];
     assert.equal(walkthroughs.length, 1);
     const steps = walkthroughs[0].steps;
-    assert.deepEqual(steps.map((step) => step.id), ['chooseModel', 'explainSample', 'pasteScreenshot']);
+    assert.deepEqual(steps.map((step) => step.id), ['chooseModel', 'checkEngine', 'explainSample', 'pasteScreenshot']);
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const step of steps) {
       const linked = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((match) => match[1]);
@@ -172,7 +172,16 @@ describe('First-run walkthrough (real extension host)', function () {
       assert.ok(registered.has(linked[0]), `${linked[0]} is registered`);
       assert.ok(step.media.markdown && fs.existsSync(path.join(extension.extensionPath, step.media.markdown)), `${step.media.markdown} exists`);
     }
-    assert.deepEqual(steps[0].completionEvents, ['onCommand:glimpse.manageModels', 'onSettingChanged:glimpse.modelPath']);
+    // Ticked by context keys the extension keeps current, however the model or engine was set up.
+    assert.deepEqual(steps[0].completionEvents, ['onContext:glimpse.modelChosen']);
+    assert.deepEqual(steps[1].completionEvents, ['onContext:glimpse.engineReady']);
+  });
+
+  it('"Check the Engine" finds and runs the engine, naming where it came from', async () => {
+    const server = await vscode.commands.executeCommand<{ path: string; source: string; version: string } | undefined>('glimpse.checkEngine');
+    assert.ok(server, 'a working engine was found');
+    assert.match(server.version, /version/);
+    assert.ok(['cache', 'path', 'bundled'].includes(server.source), server.source);
   });
 
   it('"Explain the Sample" explains the bundled login mockup with the configured model', async () => {

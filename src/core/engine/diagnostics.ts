@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { asGlimpseError } from '../errors';
 import { checkModelPair } from '../models/pairCheck';
-import { locateServer } from './locateServer';
+import { describeEngineBuild, locateServer, type ServerSearch } from './locateServer';
 
 export interface DiagnosticItem {
   readonly label: string;
@@ -32,11 +32,17 @@ function readCpuinfo(): string {
   }
 }
 
-export async function diagnose(options: { serverPath?: string; modelPath?: string; mmprojPath?: string }): Promise<DiagnosticItem[]> {
+export interface DiagnoseOptions extends ServerSearch {
+  readonly serverPath?: string;
+  readonly modelPath?: string;
+  readonly mmprojPath?: string;
+}
+
+export async function diagnose(options: DiagnoseOptions): Promise<DiagnosticItem[]> {
   const items: DiagnosticItem[] = [];
   try {
-    const server = await locateServer(options.serverPath);
-    items.push({ label: 'engine', ok: true, detail: `${server.path} (${server.version}; found via ${server.source})` });
+    const server = await locateServer(options.serverPath, options);
+    items.push({ label: 'engine', ok: true, detail: `${server.path} (${server.version}; ${describeEngineBuild(server)})` });
   } catch (error) {
     items.push({ label: 'engine', ok: false, detail: asGlimpseError(error).message });
   }

@@ -12,13 +12,17 @@ import { Emitter, type Disposable } from '../disposable';
 import { GlimpseError } from '../errors';
 import { checkModelPair, type ModelPairInfo } from '../models/pairCheck';
 import { freePort } from './freePort';
-import { locateServer, serverEnvironment, type LocatedServer } from './locateServer';
+import { describeEngineBuild, locateServer, serverEnvironment, type LocatedServer } from './locateServer';
 import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from './openAiClient';
 import { LineRingBuffer } from './ringBuffer';
 
 export interface LlamaServerConfig {
-  /** Explicit llama-server path (setting or flag); otherwise the engine cache, then PATH. */
+  /** Explicit llama-server path (setting or flag); otherwise the bundled engine, the engine cache, then PATH. */
   readonly serverPath?: string;
+  /** The folder a platform VSIX carries its engine in (`<extension>/engine`). */
+  readonly bundledServerDirectory?: string;
+  /** Where "Get the Engine" puts the engines it downloads. */
+  readonly downloadedServerDirectory?: string;
   readonly modelPath: string;
   /** The projector (mmproj) that gives the model vision; omitted for a text-only model. */
   readonly mmprojPath?: string;
@@ -210,7 +214,7 @@ export class LlamaServer implements Disposable {
     this.startPhaseEmitter.fire({ phase: 'checking' });
     try {
       // Both only read files; the pair check refuses a bad pair before anything is spawned.
-      const [binary, pair] = await Promise.all([locateServer(this.config.serverPath), this.pairInfo()]);
+      const [binary, pair] = await Promise.all([locateServer(this.config.serverPath, { bundledDirectory: this.config.bundledServerDirectory, downloadedDirectory: this.config.downloadedServerDirectory }), this.pairInfo()]);
       throwIfAborted(signal);
       this.startPhaseEmitter.fire({ phase: 'loading', modelName: pair.modelName, bytes: pair.modelFileSize + (pair.vision ? pair.vision.fileSize : 0) });
       // A port can be taken between probing and binding: try a second one before giving up.
@@ -233,7 +237,7 @@ export class LlamaServer implements Disposable {
     const port = await freePort();
     const apiKey = randomBytes(24).toString('hex');
     const args = this.serverArguments(port, apiKey, binary);
-    this.logger.info(`Starting ${binary.path} (${binary.version}) ${args.map((a) => (a === apiKey ? '<api-key>' : a)).join(' ')}`);
+    this.logger.info(`Starting ${binary.path} (${binary.version}; ${describeEngineBuild(binary)}) ${args.map((a) => (a === apiKey ? '<api-key>' : a)).join(' ')}`);
     this.output = new LineRingBuffer(40);
     const child = spawn(binary.path, args, {
       env: serverEnvironment(binary.path),
@@ -346,9 +350,14 @@ export class LlamaServer implements Disposable {
   }
 }
 
+const signalHints: Partial<Record<NodeJS.Signals, string>> = {
+  SIGKILL: ' (often the system ran out of memory)',
+  SIGILL: ' (it ran a CPU instruction this processor or its virtual machine does not allow: set glimpse.serverPath to a llama-server built for this CPU, and tell us the CPU model)',
+};
+
 function crashError(exit: ServerExit, when: string): GlimpseError {
   const how = exit.signal
-    ? `was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (often the system ran out of memory)' : ''}`
+    ? `was killed by ${exit.signal}${signalHints[exit.signal] ?? ''}`
     : `exited with code ${exit.code}`;
   const reason = likelyReason(exit.lastLines);
   return new GlimpseError(

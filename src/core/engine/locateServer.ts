@@ -1,23 +1,40 @@
 // Finds the llama-server binary and checks that it runs: an explicit path (setting or flag) first,
-// then the engine cache that `npm run build:engine` fills, then PATH. A binary that is found but
-// does not run is refused with the reason, never silently skipped.
+// then the engine bundled in a platform VSIX (<extension>/engine/), then one that "Get the Engine"
+// downloaded, then the engine cache that `npm run build:engine` fills, then PATH. A binary that is found but does not run is refused with
+// the reason, never silently skipped.
 
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GlimpseError } from '../errors';
+import { downloadedEngineServers } from './downloadedEngines';
 
 export interface LocatedServer {
   readonly path: string;
-  readonly source: 'explicit' | 'cache' | 'path';
+  readonly source: 'explicit' | 'bundled' | 'downloaded' | 'cache' | 'path';
   /** What `llama-server --version` printed (first line), e.g. "version: 1 (de3ff81)". */
   readonly version: string;
   /** GPU or other accelerator devices the build can use (`--list-devices`); empty for a CPU-only build. */
   readonly accelerators: readonly string[];
+  /**
+   * The CPU kernels a portable build loaded for this CPU (the `libggml-cpu-<name>` module, e.g.
+   * "zen4", "haswell", "x64"); undefined for a build with the CPU backend linked in.
+   */
+  readonly cpuVariant?: string;
 }
 
-const serverName = process.platform === 'win32' ? 'llama-server.exe' : 'llama-server';
+/** Where to look besides the explicit path. */
+export interface ServerSearch {
+  /** The folder a platform VSIX carries the engine in (`<extension>/engine`). */
+  readonly bundledDirectory?: string;
+  /** Where "Get the Engine" unpacks its downloads (the extension's global storage). */
+  readonly downloadedDirectory?: string;
+  /** The engine cache (default: engineCacheRoot()). */
+  readonly cacheRoot?: string;
+}
+
+export const serverName = process.platform === 'win32' ? 'llama-server.exe' : 'llama-server';
 
 /** Same rule as scripts/build-engine.mjs: $GLIMPSE_ENGINE_CACHE, else $XDG_CACHE_HOME or ~/.cache, + glimpse/engine. */
 export function engineCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -38,6 +55,12 @@ export function cachedServerBinaries(cacheRoot = engineCacheRoot()): string[] {
     .filter((dir) => fs.existsSync(path.join(dir, 'build-info.json')) && fs.existsSync(path.join(dir, 'bin', serverName)))
     .sort((a, b) => fs.statSync(path.join(b, 'build-info.json')).mtimeMs - fs.statSync(path.join(a, 'build-info.json')).mtimeMs)
     .map((dir) => path.join(dir, 'bin', serverName));
+}
+
+/** "bundled engine, CPU kernels zen4": where the binary came from and the kernels it loaded, for the log and doctor. */
+export function describeEngineBuild(server: Pick<LocatedServer, 'source' | 'cpuVariant'>): string {
+  const from = { explicit: 'glimpse.serverPath', bundled: 'bundled engine', downloaded: 'downloaded engine', cache: 'engine cache', path: 'PATH' }[server.source];
+  return server.cpuVariant ? `${from}, CPU kernels ${server.cpuVariant}` : from;
 }
 
 function onPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -65,28 +88,30 @@ export function serverEnvironment(binaryPath: string, base: NodeJS.ProcessEnv = 
 interface VerifiedServer {
   readonly version: string;
   readonly accelerators: readonly string[];
+  readonly cpuVariant?: string;
 }
 
 /** Verified binaries by path, size and mtime: a binary is run once per process, not per start. */
 const verified = new Map<string, VerifiedServer>();
 
 /**
- * Runs `<binary> --version` (refusing a binary that does not run) and `--list-devices` (which
- * accelerators this build can use).
+ * Runs `<binary> --version` (refusing a binary that does not run) and `--verbose --list-devices`
+ * (which accelerators this build can use, and which CPU kernels the backend loader picked: it
+ * logs that line only when verbose).
  */
 export async function verifyServer(binaryPath: string, timeoutMs = 15_000): Promise<VerifiedServer> {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(binaryPath);
   } catch {
-    throw new GlimpseError('engine-not-found', `llama-server is not at ${binaryPath}. Fix the setting glimpse.serverPath, or rebuild with "npm run build:engine".`);
+    throw new GlimpseError('engine-not-found', `llama-server is not at ${binaryPath}. Fix the setting glimpse.serverPath, or reinstall Glimpse (a source checkout rebuilds it with "npm run build:engine").`);
   }
   const key = `${binaryPath}\n${stat.size}\n${stat.mtimeMs}`;
   const known = verified.get(key);
   if (known) return known;
   const version = await runVersion(binaryPath, timeoutMs);
-  const accelerators = await listAccelerators(binaryPath, timeoutMs);
-  const result = { version, accelerators };
+  const { accelerators, cpuVariant } = await listDevices(binaryPath, timeoutMs);
+  const result: VerifiedServer = cpuVariant ? { version, accelerators, cpuVariant } : { version, accelerators };
   verified.set(key, result);
   return result;
 }
@@ -105,12 +130,21 @@ export function parseDeviceList(output: string): string[] {
   return devices;
 }
 
-function listAccelerators(binaryPath: string, timeoutMs: number): Promise<string[]> {
+function listDevices(binaryPath: string, timeoutMs: number): Promise<{ accelerators: string[]; cpuVariant?: string }> {
   return new Promise((resolve) => {
-    execFile(binaryPath, ['--list-devices'], { env: serverEnvironment(binaryPath), timeout: timeoutMs, encoding: 'utf8' }, (_error, stdout, stderr) => {
-      resolve(parseDeviceList(`${stdout}\n${stderr}`));
+    execFile(binaryPath, ['--verbose', '--list-devices'], { env: serverEnvironment(binaryPath), timeout: timeoutMs, encoding: 'utf8' }, (_error, stdout, stderr) => {
+      const output = `${stdout}\n${stderr}`;
+      resolve({ accelerators: parseDeviceList(output), cpuVariant: parseCpuVariant(output) });
     });
   });
+}
+
+/**
+ * The CPU module a build with loadable backends picked, from the loader's line
+ * "load_backend: loaded CPU backend from /…/libggml-cpu-zen4.so" ("x64" is the baseline).
+ */
+export function parseCpuVariant(output: string): string | undefined {
+  return /loaded CPU backend from \S*?(?:lib)?ggml-cpu-([A-Za-z0-9_]+)\.(?:so|dll|dylib)\b/.exec(output)?.[1];
 }
 
 function runVersion(binaryPath: string, timeoutMs: number): Promise<string> {
@@ -122,7 +156,7 @@ function runVersion(binaryPath: string, timeoutMs: number): Promise<string> {
         const reason = error ? ((error as NodeJS.ErrnoException).code === 'EACCES' ? 'it is not executable' : error.message) : 'it did not print a version';
         reject(new GlimpseError(
           'engine-unusable',
-          `${binaryPath} is not a working llama-server: ${reason}. Point the setting glimpse.serverPath at a llama-server binary, or rebuild with "npm run build:engine -- --force".`,
+          `${binaryPath} is not a working llama-server: ${reason}. Point the setting glimpse.serverPath at a working llama-server, or reinstall Glimpse (a source checkout rebuilds it with "npm run build:engine -- --force").`,
           output.split('\n').slice(-15).join('\n'),
         ));
         return;
@@ -132,21 +166,53 @@ function runVersion(binaryPath: string, timeoutMs: number): Promise<string> {
   });
 }
 
-export async function locateServer(explicitPath?: string, cacheRoot = engineCacheRoot()): Promise<LocatedServer> {
+/** The bundled engine's binary, made executable again if unpacking the VSIX lost its mode bits. */
+function bundledServer(directory: string | undefined): string | undefined {
+  if (!directory) return undefined;
+  const binary = path.join(directory, serverName);
+  if (!fs.existsSync(binary)) return undefined;
+  if (process.platform !== 'win32') {
+    try {
+      fs.accessSync(binary, fs.constants.X_OK);
+    } catch {
+      try {
+        fs.chmodSync(binary, 0o755);
+      } catch {
+        // verifyServer says it is not executable.
+      }
+    }
+  }
+  return binary;
+}
+
+export async function locateServer(explicitPath?: string, search: ServerSearch = {}): Promise<LocatedServer> {
+  const cacheRoot = search.cacheRoot ?? engineCacheRoot();
   if (explicitPath) {
     const resolved = path.resolve(explicitPath);
     if (!fs.existsSync(resolved)) {
-      throw new GlimpseError('engine-not-found', `The llama-server set in glimpse.serverPath does not exist: ${resolved}. Fix the setting or clear it to use the built engine.`);
+      throw new GlimpseError('engine-not-found', `The llama-server set in glimpse.serverPath does not exist: ${resolved}. Fix the setting, or clear it to use the engine that comes with Glimpse.`);
     }
     return { path: resolved, source: 'explicit', ...(await verifyServer(resolved)) };
   }
+  const bundled = bundledServer(search.bundledDirectory);
+  if (bundled) return { path: bundled, source: 'bundled', ...(await verifyServer(bundled)) };
+  const downloaded = search.downloadedDirectory ? (await downloadedEngineServers(search.downloadedDirectory))[0] : undefined;
+  if (downloaded) return { path: downloaded, source: 'downloaded', ...(await verifyServer(downloaded)) };
   const cached = cachedServerBinaries(cacheRoot)[0];
   if (cached) return { path: cached, source: 'cache', ...(await verifyServer(cached)) };
   const fromPath = onPath(serverName);
   if (fromPath) return { path: fromPath, source: 'path', ...(await verifyServer(fromPath)) };
+  const places = [
+    'the setting glimpse.serverPath',
+    ...(search.bundledDirectory ? [`this install's engine folder (${search.bundledDirectory})`] : []),
+    ...(search.downloadedDirectory ? [`downloaded engines (${search.downloadedDirectory})`] : []),
+    `the engine cache (${cacheRoot})`,
+    'PATH',
+  ];
   throw new GlimpseError(
     'engine-not-found',
-    `llama-server was not found (looked in the setting glimpse.serverPath, the engine cache ${cacheRoot} and PATH). ` +
-      'Build it with "npm run build:engine" (about 40 minutes on 2 cores), or set glimpse.serverPath to an existing llama-server.',
+    `llama-server was not found (looked in ${places.join(', ')}). ` +
+      `${search.downloadedDirectory ? 'Choose "Get the Engine" to download llama.cpp for this machine, install' : 'Install'} the Glimpse build for ${process.platform}-${process.arch}, which carries the engine, or set glimpse.serverPath to a llama-server you have ` +
+      '(llama.cpp\'s release archives hold one). In a Glimpse source checkout, "npm run build:engine" builds it.',
   );
 }

@@ -124,7 +124,7 @@ const stats = object({
 const storedTurn = object({
   id: text, role: oneOf('user', 'assistant'), text, images: optional(arrayOf(imageRef)),
   status: optional(oneOf('streaming', 'done', 'stopped', 'error', 'interrupted')), error: optional(text),
-  actions: optional(arrayOf(oneOf('openSettings', 'showLog', 'retry'))), stats: optional(stats),
+  actions: optional(arrayOf(oneOf('openSettings', 'showLog', 'retry', 'getEngine'))), stats: optional(stats),
 });
 const storedChatTurn = object({ role: oneOf('system', 'user', 'assistant'), text, images: optional(arrayOf(imageRef)) });
 const conversationRecord = object({

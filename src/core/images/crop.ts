@@ -5,7 +5,7 @@
 // prepareImage like any pasted image: PNG for lossless sources, JPEG at quality 95 for lossy ones,
 // so the rule that picks what the model is sent (encode.ts) treats the crop as it did the source.
 
-import sharp from 'sharp';
+import type sharp from 'sharp';
 import { GlimpseError } from '../errors';
 import { minCropSide, type PixelRect } from '../protocol';
 import { decodeBmp } from './bmp';
@@ -13,6 +13,7 @@ import { imageCorruptError, imageOverDecoderLimitError, imageTooManyPixelsError 
 import { inspectImage, type SourceImage } from './inspect';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './prepare';
 import { readImageInput, type ImageInput } from './readInput';
+import { loadSharp, type Sharp } from './sharpLibrary';
 
 /** A rectangle in whole pixels of the oriented image (the protocol's PixelRect). */
 export type CropRect = PixelRect;
@@ -83,7 +84,7 @@ export async function cropImage(input: ImageInput, rect: CropRect, limits?: Part
   if (source.width * source.height > maxInputPixels) throw imageTooManyPixelsError(label, source.width, source.height, maxInputPixels);
   assertCropFits(rect, source, label);
 
-  const opened = openOriented(bytes, label, source, maxInputPixels);
+  const opened = openOriented(await loadSharp(), bytes, label, source, maxInputPixels);
   let pipeline = opened.pipeline.extract({ left: rect.x, top: rect.y, width: rect.width, height: rect.height });
   if (source.lossless) {
     // Decoded again at once by prepareImage: speed over size.
@@ -102,7 +103,7 @@ export async function cropPreview(input: ImageInput, limits?: Partial<ImageLimit
   const { label, bytes } = await readImageInput(input, maxFileBytes);
   const source = await inspectImage(bytes, label);
   if (source.width * source.height > maxInputPixels) throw imageTooManyPixelsError(label, source.width, source.height, maxInputPixels);
-  const opened = openOriented(bytes, label, source, maxInputPixels);
+  const opened = openOriented(await loadSharp(), bytes, label, source, maxInputPixels);
   let pipeline = opened.pipeline.resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true });
   if (opened.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
   const { data } = await run(pipeline.jpeg({ quality: 82 }), label, source, maxInputPixels);
@@ -113,7 +114,7 @@ export async function cropPreview(input: ImageInput, limits?: Partial<ImageLimit
  * A pipeline over the decoded image as displayed: EXIF orientation applied before anything else,
  * first frame only. BMP, which sharp cannot read, comes from bmp.ts as raw pixels.
  */
-function openOriented(bytes: Buffer, label: string, source: SourceImage, maxInputPixels: number): { pipeline: sharp.Sharp; hasAlpha: boolean } {
+function openOriented(sharp: Sharp, bytes: Buffer, label: string, source: SourceImage, maxInputPixels: number): { pipeline: sharp.Sharp; hasAlpha: boolean } {
   if (source.format === 'bmp') {
     const { width, height, channels, data } = decodeBmp(bytes, label, maxInputPixels);
     return { pipeline: sharp(data, { raw: { width, height, channels }, limitInputPixels: maxInputPixels }), hasAlpha: channels === 4 };

@@ -2,11 +2,12 @@
 // first frame only, transparency flattened on white, scaled down with lanczos3, encoded as PNG or
 // JPEG by the rule in `chooseOutputMimeType`.
 
-import sharp from 'sharp';
+import type sharp from 'sharp';
 import { decodeBmp } from './bmp';
 import type { ImageSize } from './budget';
 import { imageCorruptError, imageOverDecoderLimitError } from './imageErrors';
 import type { SourceImage } from './inspect';
+import { loadSharp, type Sharp } from './sharpLibrary';
 
 export type OutputMimeType = 'image/png' | 'image/jpeg';
 
@@ -57,7 +58,7 @@ export async function renderForModel(request: RenderRequest): Promise<RenderedIm
   const { label, source, size } = request;
   const mimeType = chooseOutputMimeType(source, size);
 
-  const opened = openSource(request);
+  const opened = openSource(await loadSharp(), request);
   let pipeline = opened.pipeline;
   if (opened.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
   pipeline = pipeline.resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' });
@@ -80,7 +81,7 @@ export async function renderForModel(request: RenderRequest): Promise<RenderedIm
  * A sharp pipeline over the source. BMP, which sharp cannot read, is decoded here (bmp.ts) and
  * handed over as raw pixels; its alpha is known only then (an unused alpha channel is dropped).
  */
-function openSource(request: RenderRequest): { pipeline: sharp.Sharp; hasAlpha: boolean } {
+function openSource(sharp: Sharp, request: RenderRequest): { pipeline: sharp.Sharp; hasAlpha: boolean } {
   if (request.source.format === 'bmp') {
     const { width, height, channels, data } = decodeBmp(request.bytes, request.label, request.maxInputPixels);
     return {

@@ -3,10 +3,11 @@
 // losslessly. Unknown or undecodable formats become image-unsupported; a recognised format with a
 // broken header becomes image-corrupt.
 
-import sharp from 'sharp';
+import type sharp from 'sharp';
 import { isBmp, readBmpHeader } from './bmp';
 import { SUPPORTED_IMAGE_FORMATS, SupportedSourceFormat, isLosslessWebp, recogniseSupportedSignature, recogniseUnsupportedFormat, supportedFormatFromSharp } from './formats';
 import { imageCorruptError, imageEmptyError, imageUnsupportedError } from './imageErrors';
+import { loadSharp } from './sharpLibrary';
 
 export interface SourceImage {
   readonly format: SupportedSourceFormat;
@@ -27,6 +28,7 @@ export async function inspectImage(bytes: Buffer, label: string): Promise<Source
     return { format: 'bmp', displayName: 'BMP', width: header.width, height: header.height, hasAlpha: header.mayHaveAlpha, lossless: true };
   }
 
+  const sharp = await loadSharp();
   let metadata: sharp.Metadata;
   try {
     // The pixel limit is checked by the caller against these dimensions; sharp's own guard would

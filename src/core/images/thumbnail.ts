@@ -2,11 +2,12 @@
 // images from data: only, so nothing it shows can come from the network).
 
 import type { PreparedImage } from './prepare';
+import { loadSharp } from './sharpLibrary';
 
 export const thumbnailMaxSide = 320;
 
 export async function thumbnailDataUri(image: PreparedImage, maxSide = thumbnailMaxSide): Promise<string> {
-  const { default: sharp } = await import('sharp');
+  const sharp = await loadSharp();
   const pipeline = sharp(image.data).resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true });
   const data = image.mimeType === 'image/png'
     ? await pipeline.png({ compressionLevel: 6 }).toBuffer()

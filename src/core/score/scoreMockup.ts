@@ -3,8 +3,8 @@
 // the screenshot with the mockup (visualScore.ts, docs/visual-score.md). Loaded lazily by the
 // extension, only when a score is asked for.
 
-import sharp from 'sharp';
 import { GlimpseError } from '../errors';
+import { loadSharp } from '../images/sharpLibrary';
 import { locateBrowser, type BrowserSearchHost } from './locateBrowser';
 import { renderPage, type RenderPageRequest } from './renderPage';
 import { compareImages, loadRgba, planScoring, type Size } from './visualScore';
@@ -105,6 +105,7 @@ export async function scoreMockup(request: ScoreMockupRequest): Promise<ScoreMoc
 }
 
 async function orientedSize(bytes: Buffer): Promise<Size> {
+  const sharp = await loadSharp();
   try {
     const metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
     const size = metadata.autoOrient ?? { width: metadata.width ?? 0, height: metadata.height ?? 0 };

@@ -4,7 +4,7 @@
 // the render to that size with sharp; the plan says at which viewport to render and at which
 // working size to compare.
 
-import sharp from 'sharp';
+import { loadSharp } from '../images/sharpLibrary';
 import { colourDistance, type ColourDistance } from './colorDistance';
 import { lumaFromRgba, ssim } from './ssim';
 
@@ -88,6 +88,7 @@ export function planScoring(design: Size, mockupPixels: Size = design): ScoringP
  */
 export async function loadRgba(bytes: Buffer, size: Size, options: { heightShare?: number; maxInputPixels?: number } = {}): Promise<RgbaImage> {
   const limitInputPixels = options.maxInputPixels ?? 100_000_000;
+  const sharp = await loadSharp();
   const metadata = await sharp(bytes, { limitInputPixels }).metadata();
   const oriented = metadata.autoOrient ?? { width: metadata.width ?? 0, height: metadata.height ?? 0 };
   let pipeline = sharp(bytes, { limitInputPixels, autoOrient: true });

@@ -61,7 +61,7 @@ describe('glimpse doctor: engine backends and devices', () => {
       fs.writeFileSync(binary, [
         '#!/bin/sh',
         'if [ "$1" = "--version" ]; then echo "version: 7 (fake gpu build)" >&2; exit 0; fi',
-        'if [ "$1" = "--list-devices" ]; then printf "load_backend: loaded Vulkan backend\\nAvailable devices:\\n  Vulkan0: Fake GPU (4096 MiB, 4000 MiB free)\\n"; exit 0; fi',
+        'if [ "$2" = "--list-devices" ]; then printf "load_backend: loaded Vulkan backend\\nAvailable devices:\\n  Vulkan0: Fake GPU (4096 MiB, 4000 MiB free)\\n"; exit 0; fi',
         'exit 1',
       ].join('\n') + '\n', { mode: 0o755 });
       const { code, lines } = await printed(() => runDoctor({ serverPath: binary }));

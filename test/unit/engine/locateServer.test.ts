@@ -1,10 +1,10 @@
-// Finding llama-server: explicit path → engine cache → PATH, each verified by running --version.
+// Finding llama-server: explicit path → bundled engine → engine cache → PATH, each verified by running --version.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cachedServerBinaries, locateServer, parseDeviceList } from '../../../src/core/engine/locateServer';
+import { cachedServerBinaries, locateServer, parseCpuVariant, parseDeviceList } from '../../../src/core/engine/locateServer';
 import { GlimpseError } from '../../../src/core/errors';
 
 function fakeServer(file: string, script: string, mode = 0o755): string {
@@ -36,24 +36,24 @@ describe('locateServer', () => {
   it('uses the explicit path first and reports its version', async () => {
     const explicit = fakeServer(path.join(dir, 'mine', 'llama-server'), 'echo "version: 42 (explicit)" >&2');
     cachedBuild(path.join(dir, 'cache'), 'a', '1 (cached)', 1000);
-    const found = await locateServer(explicit, path.join(dir, 'cache'));
+    const found = await locateServer(explicit, { cacheRoot: path.join(dir, 'cache') });
     assert.deepEqual(found, { path: explicit, source: 'explicit', version: 'version: 42 (explicit)', accelerators: [] });
   });
 
   it('refuses an explicit path that does not exist, naming the setting', async () => {
-    await assert.rejects(locateServer(path.join(dir, 'nope'), path.join(dir, 'cache')), (error: GlimpseError) =>
+    await assert.rejects(locateServer(path.join(dir, 'nope'), { cacheRoot: path.join(dir, 'cache') }), (error: GlimpseError) =>
       error.code === 'engine-not-found' && /glimpse\.serverPath/.test(error.message) && error.message.includes(path.join(dir, 'nope')));
   });
 
   it('refuses a binary that does not run, with what it printed in the detail', async () => {
     const broken = fakeServer(path.join(dir, 'broken'), 'echo "error while loading shared libraries: libllama.so" >&2; exit 127');
-    await assert.rejects(locateServer(broken, path.join(dir, 'cache')), (error: GlimpseError) =>
+    await assert.rejects(locateServer(broken, { cacheRoot: path.join(dir, 'cache') }), (error: GlimpseError) =>
       error.code === 'engine-unusable' && /libllama\.so/.test(error.detail ?? ''));
   });
 
   it('refuses a file that is not executable', async () => {
     const file = fakeServer(path.join(dir, 'noexec'), 'echo "version: 1"', 0o644);
-    await assert.rejects(locateServer(file, path.join(dir, 'cache')), (error: GlimpseError) =>
+    await assert.rejects(locateServer(file, { cacheRoot: path.join(dir, 'cache') }), (error: GlimpseError) =>
       error.code === 'engine-unusable' && /not executable/.test(error.message));
   });
 
@@ -70,18 +70,61 @@ describe('locateServer', () => {
     const newest = cachedBuild(cache, 'new', '2 (new)', 2000);
     fakeServer(path.join(cache, 'incomplete', 'bin', 'llama-server'), 'echo "version: 3"');
     assert.deepEqual(cachedServerBinaries(cache), [newest, path.join(cache, 'old', 'bin', 'llama-server')]);
-    const found = await locateServer(undefined, cache);
+    const found = await locateServer(undefined, { cacheRoot: cache });
     assert.equal(found.source, 'cache');
     assert.equal(found.version, 'version: 2 (new)');
   });
 
   it('falls back to PATH, then says how to build the engine', async () => {
     process.env.PATH = path.join(dir, 'empty-bin');
-    await assert.rejects(locateServer(undefined, path.join(dir, 'cache')), (error: GlimpseError) =>
-      error.code === 'engine-not-found' && /npm run build:engine/.test(error.message));
+    await assert.rejects(locateServer(undefined, { cacheRoot: path.join(dir, 'cache') }), (error: GlimpseError) =>
+      error.code === 'engine-not-found' && /Install the Glimpse build for/.test(error.message) && /npm run build:engine/.test(error.message));
     const onPath = fakeServer(path.join(dir, 'bin', 'llama-server'), 'echo "version: 7 (path)"');
     process.env.PATH = path.join(dir, 'bin');
-    const found = await locateServer(undefined, path.join(dir, 'cache'));
+    const found = await locateServer(undefined, { cacheRoot: path.join(dir, 'cache') });
     assert.deepEqual(found, { path: onPath, source: 'path', version: 'version: 7 (path)', accelerators: [] });
+  });
+
+  it('prefers the engine bundled with the extension over the cache and PATH', async () => {
+    const bundledDirectory = path.join(dir, 'extension', 'engine');
+    const bundled = fakeServer(path.join(bundledDirectory, 'llama-server'), 'echo "version: 9 (bundled)" >&2');
+    cachedBuild(path.join(dir, 'cache'), 'a', '1 (cached)', 1000);
+    const found = await locateServer(undefined, { bundledDirectory, cacheRoot: path.join(dir, 'cache') });
+    assert.deepEqual(found, { path: bundled, source: 'bundled', version: 'version: 9 (bundled)', accelerators: [] });
+    // The explicit setting still wins.
+    const explicit = fakeServer(path.join(dir, 'mine', 'llama-server'), 'echo "version: 42 (explicit)" >&2');
+    assert.equal((await locateServer(explicit, { bundledDirectory })).source, 'explicit');
+  });
+
+  it('makes a bundled binary executable again when unpacking lost its mode', async () => {
+    const bundledDirectory = path.join(dir, 'extension', 'engine');
+    const bundled = fakeServer(path.join(bundledDirectory, 'llama-server'), 'echo "version: 9 (bundled)" >&2', 0o644);
+    const found = await locateServer(undefined, { bundledDirectory, cacheRoot: path.join(dir, 'cache') });
+    assert.equal(found.path, bundled);
+    assert.ok((fs.statSync(bundled).mode & 0o111) !== 0);
+  });
+
+  it('skips a bundled folder without a binary, and names it when nothing is found', async () => {
+    process.env.PATH = path.join(dir, 'empty-bin');
+    const bundledDirectory = path.join(dir, 'extension', 'engine');
+    fs.mkdirSync(bundledDirectory, { recursive: true });
+    await assert.rejects(locateServer(undefined, { bundledDirectory, cacheRoot: path.join(dir, 'cache') }), (error: GlimpseError) =>
+      error.code === 'engine-not-found' && error.message.includes(bundledDirectory));
+    const cached = cachedBuild(path.join(dir, 'cache'), 'a', '1 (cached)', 1000);
+    assert.equal((await locateServer(undefined, { bundledDirectory, cacheRoot: path.join(dir, 'cache') })).path, cached);
+  });
+
+  it('names the CPU kernels a portable build loaded', async () => {
+    const line = 'load_backend: loaded CPU backend from /home/u/.vscode/extensions/glimpse/engine/libggml-cpu-zen4.so';
+    assert.equal(parseCpuVariant(line), 'zen4');
+    assert.equal(parseCpuVariant('load_backend: loaded CPU backend from C:\\Glimpse\\engine\\ggml-cpu-haswell.dll'), 'haswell');
+    assert.equal(parseCpuVariant('load_backend: loaded CPU backend from ./libggml-cpu-x64.so\nversion: 1'), 'x64');
+    assert.equal(parseCpuVariant('version: 1 (de3ff81)'), undefined);
+    // The loader logs its choice only with --verbose, which the device listing passes.
+    const portable = fakeServer(path.join(dir, 'portable', 'llama-server'),
+      `if [ "$1" = "--verbose" ]; then echo "${line}" >&2; echo "Available devices:"; echo "  (none)"; else echo "version: 5 (portable)" >&2; fi`);
+    const found = await locateServer(portable, { cacheRoot: path.join(dir, 'cache') });
+    assert.equal(found.cpuVariant, 'zen4');
+    assert.equal(found.version, 'version: 5 (portable)');
   });
 });

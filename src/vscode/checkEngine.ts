@@ -1,0 +1,54 @@
+// "Glimpse: Check the Engine" (and the walkthrough's engine step): finds and runs llama-server once
+// (--version, --list-devices) and says which one it is, where it came from, the CPU kernels it
+// loaded and the devices it can use; or why there is none, with what to do. Sets the context key
+// the walkthrough ticks its step with.
+
+import * as vscode from 'vscode';
+import { describeEngineBuild, locateServer, type LocatedServer } from '../core/engine/locateServer';
+import { asGlimpseError } from '../core/errors';
+import { readConfig } from './config';
+import { bundledEngineDirectory, downloadedEnginesDirectory } from './installation';
+import type { Log } from './log';
+
+export const engineReadyContext = 'glimpse.engineReady';
+
+/** The summary line for a working engine. */
+export function engineSummary(server: LocatedServer): string {
+  const devices = server.accelerators.length > 0 ? server.accelerators.join('; ') : vscode.l10n.t('CPU only');
+  return vscode.l10n.t('The engine works: {0} ({1}; {2}). Devices: {3}.', server.path, server.version, describeEngineBuild(server), devices);
+}
+
+export async function checkEngine(log: Log, interactive = true): Promise<LocatedServer | undefined> {
+  const config = readConfig();
+  if (config.backend === 'remote') {
+    const message = vscode.l10n.t('Glimpse uses the remote server {0}: no local engine is needed.', config.remote.url || '(not set yet)');
+    log.info(`[engine] ${message}`);
+    await vscode.commands.executeCommand('setContext', engineReadyContext, true);
+    if (interactive) void vscode.window.showInformationMessage(message);
+    return undefined;
+  }
+  try {
+    const server = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Glimpse: checking the engine…') },
+      () => locateServer(config.serverPath, { bundledDirectory: bundledEngineDirectory(), downloadedDirectory: downloadedEnginesDirectory() }),
+    );
+    const summary = engineSummary(server);
+    log.info(`[engine] ${summary}`);
+    await vscode.commands.executeCommand('setContext', engineReadyContext, true);
+    if (interactive) void vscode.window.showInformationMessage(summary);
+    return server;
+  } catch (error) {
+    const failure = asGlimpseError(error);
+    log.error(`[engine] ${failure.message}${failure.detail ? `\n${failure.detail}` : ''}`);
+    await vscode.commands.executeCommand('setContext', engineReadyContext, false);
+    if (interactive) {
+      const openSettings = vscode.l10n.t('Open Settings');
+      const showLog = vscode.l10n.t('Show Log');
+      void vscode.window.showErrorMessage(failure.message, openSettings, showLog).then((picked) => {
+        if (picked === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'glimpse.serverPath');
+        if (picked === showLog) log.show(true);
+      });
+    }
+    return undefined;
+  }
+}
