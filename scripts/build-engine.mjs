@@ -3,7 +3,11 @@
 // node-llama-cpp package ships (llama/gitRelease.bundle), into a cache outside the repo keyed by the
 // bundle's commit and the variant. Reuses the cache when it is complete. Prints the folder.
 //
-//   node scripts/build-engine.mjs [--variant portable|native] [--jobs N] [--print-dir] [--force]
+//   node scripts/build-engine.mjs [--variant portable|native] [--cross aarch64-linux-gnu] [--jobs N] [--print-dir] [--force]
+//
+// --cross builds for another Linux architecture with Debian's cross compiler (apt-get install
+// g++-aarch64-linux-gnu): the cache folder gets the platform in its name, the runtimes come from the
+// cross sysroot, and the version check runs under qemu-aarch64 when it is installed.
 //
 // Variants (GLIMPSE_ENGINE_VARIANT also chooses one):
 // - portable (default): built the way llama.cpp's own Linux releases are: GGML_NATIVE off, the CPU
@@ -33,6 +37,26 @@ const option = (name) => {
 const jobs = Number(option('--jobs') ?? Math.max(1, os.availableParallelism()));
 const variant = option('--variant') ?? process.env.GLIMPSE_ENGINE_VARIANT ?? 'portable';
 const targets = ['llama-server', 'llama-mtmd-cli'];
+/** Cross compilers this script knows: GNU triple → the VS Code target and CMake's processor name. */
+const crossTargets = { 'aarch64-linux-gnu': { target: 'linux-arm64', processor: 'aarch64', arch: 'arm64', qemu: 'qemu-aarch64' } };
+const cross = option('--cross');
+if (cross && !crossTargets[cross]) fail(`Unknown cross target "${cross}": use ${Object.keys(crossTargets).join(', ')}.`);
+if (cross && process.platform !== 'linux') fail('--cross works on Linux only.');
+const crossTarget = cross ? crossTargets[cross] : undefined;
+/**
+ * The cross compiler: clang (16 or newer) targeting the triple, with the GNU cross toolchain's
+ * libraries and linker, where it is installed. Debian 12's aarch64 GCC 12 does not know
+ * -march=armv9.2-a, which llama.cpp's SME kernel modules need.
+ */
+const crossClang = cross ? ['clang-19', 'clang-18', 'clang-17', 'clang-16'].find((cc) => spawnSync(cc, ['--version']).status === 0) : undefined;
+const crossCompilers = crossClang
+  ? [`-DCMAKE_C_COMPILER=${crossClang}`, `-DCMAKE_CXX_COMPILER=${crossClang.replace('clang', 'clang++')}`, `-DCMAKE_C_COMPILER_TARGET=${cross}`, `-DCMAKE_CXX_COMPILER_TARGET=${cross}`]
+  : [`-DCMAKE_C_COMPILER=${cross}-gcc`, `-DCMAKE_CXX_COMPILER=${cross}-g++`];
+const crossFlags = crossTarget ? [
+  '-DCMAKE_SYSTEM_NAME=Linux', `-DCMAKE_SYSTEM_PROCESSOR=${crossTarget.processor}`,
+  ...crossCompilers, `-DCMAKE_FIND_ROOT_PATH=/usr/${cross}`,
+  '-DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER', '-DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY', '-DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY',
+] : [];
 
 const commonFlags = [
   '-DCMAKE_BUILD_TYPE=Release',
@@ -77,7 +101,7 @@ function portableFlags(src, platform = process.platform, arch = process.arch) {
 const excludedCpuVariants = { sapphirerapids: 'AMX kernels crash on CPUs that gate AMX per thread (ggml-org/llama.cpp#26954)' };
 const noAmx = '-mno-amx-tile -mno-amx-int8 -mno-amx-bf16';
 const variantFlags = {
-  portable: (src) => portableFlags(src),
+  portable: (src) => [...portableFlags(src, process.platform, crossTarget?.arch ?? process.arch), ...crossFlags],
   native: () => ['-DGGML_NATIVE=ON', '-DCMAKE_BUILD_RPATH_USE_ORIGIN=ON', ...(process.arch === 'x64' && process.platform !== 'win32' ? [`-DCMAKE_C_FLAGS=${noAmx}`, `-DCMAKE_CXX_FLAGS=${noAmx}`] : [])],
 };
 
@@ -168,6 +192,7 @@ function collect(built, binDir) {
  * older ones or none. Copied beside the binaries, where the $ORIGIN rpath finds them first.
  */
 function copyCompilerRuntimes(binDir) {
+  if (cross) return copyCrossRuntimes(binDir);
   const wanted = /^(libstdc\+\+\.so\.6|libgomp\.so\.1|libgcc_s\.so\.1)$/;
   const copied = new Set();
   for (const name of fs.readdirSync(binDir)) {
@@ -185,19 +210,39 @@ function copyCompilerRuntimes(binDir) {
   return [...copied].sort();
 }
 
-function strip(binDir) {
-  if (spawnSync('strip', ['--version']).status !== 0) return false;
+/** A cross build's runtimes: ldd cannot read foreign binaries, so take them from the cross sysroot. */
+function copyCrossRuntimes(binDir) {
+  const needed = new Set();
   for (const name of fs.readdirSync(binDir)) {
     const file = path.join(binDir, name);
     if (fs.lstatSync(file).isSymbolicLink()) continue;
-    spawnSync('strip', ['--strip-unneeded', file]);
+    const dynamic = spawnSync('readelf', ['-d', file], { encoding: 'utf8' }).stdout ?? '';
+    for (const match of dynamic.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)) needed.add(match[1]);
+  }
+  const copied = [];
+  for (const name of ['libstdc++.so.6', 'libgomp.so.1', 'libgcc_s.so.1']) {
+    const from = path.join('/usr', cross, 'lib', name);
+    if (!needed.has(name) || !fs.existsSync(from)) continue;
+    fs.copyFileSync(fs.realpathSync(from), path.join(binDir, name));
+    copied.push(name);
+  }
+  return copied;
+}
+
+function strip(binDir) {
+  const tool = cross ? `${cross}-strip` : 'strip';
+  if (spawnSync(tool, ['--version']).status !== 0) return false;
+  for (const name of fs.readdirSync(binDir)) {
+    const file = path.join(binDir, name);
+    if (fs.lstatSync(file).isSymbolicLink()) continue;
+    spawnSync(tool, ['--strip-unneeded', file]);
   }
   return true;
 }
 
 const { bundle, info } = findBundle();
 const commit = bundleCommit(bundle);
-const outDir = path.join(cacheRoot(), `${commit.slice(0, 12)}-${variant}`);
+const outDir = path.join(cacheRoot(), `${commit.slice(0, 12)}-${variant}${crossTarget ? `-${crossTarget.target}` : ''}`);
 const binDir = path.join(outDir, 'bin');
 const marker = path.join(outDir, 'build-info.json');
 
@@ -216,7 +261,11 @@ if (fs.existsSync(marker) && !force) {
 }
 
 requireTool('cmake', 'Install it (Debian: apt-get install -y cmake).');
-if (process.platform !== 'win32') requireTool(process.platform === 'darwin' ? 'c++' : 'g++', 'Install it (Debian: apt-get install -y g++; macOS: xcode-select --install).');
+if (cross) {
+  requireTool(`${cross}-g++`, `Install it (Debian: apt-get install -y g++-${cross}).`);
+  if (!crossClang) console.warn(`build-engine: no clang 16+ found; ${cross}-gcc may not know the newest -march levels (Debian: apt-get install -y clang-16).`);
+}
+else if (process.platform !== 'win32') requireTool(process.platform === 'darwin' ? 'c++' : 'g++', 'Install it (Debian: apt-get install -y g++; macOS: xcode-select --install).');
 requireTool('git', 'Install it (Debian: apt-get install -y git).');
 
 // A fresh machine has no ~/.cache yet: mkdtemp needs the parent folder.
@@ -242,14 +291,16 @@ try {
   collect(built, binDir);
   const runtimes = portableLayout && process.platform === 'linux' ? copyCompilerRuntimes(binDir) : [];
   const stripped = portableLayout ? strip(binDir) : false;
-  const version = spawnSync(path.join(binDir, 'llama-server' + exe), ['--version'], { encoding: 'utf8' });
+  // A cross build runs only under emulation (qemu-user), when it is there.
+  const [runner, runnerArgs] = crossTarget ? [crossTarget.qemu, ['-L', `/usr/${cross}`, path.join(binDir, 'llama-server')]] : [path.join(binDir, 'llama-server' + exe), []];
+  const version = spawnSync(runner, [...runnerArgs, '--version'], { encoding: 'utf8', env: { ...process.env, LD_LIBRARY_PATH: binDir } });
   dropExcludedCpuVariants(binDir);
   const cpuVariants = cpuVariantsIn(binDir);
   fs.writeFileSync(marker, JSON.stringify({
     tag: info.tag, commit, variant, cmakeFlags: cmakeFlags.slice(4),
     cpuVariants, excludedCpuVariants, runtimes, stripped,
     builtAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000), jobs,
-    version: (version.stdout + version.stderr).trim(),
+    version: `${version.stdout ?? ''}${version.stderr ?? ''}`.trim() || `not run here (${version.error?.message ?? `exit ${version.status}`})`,
   }, null, 2));
   console.log(`Engine (${variant}) built in ${Math.round((Date.now() - started) / 60000)} min: ${binDir}`);
 } finally {

@@ -80,7 +80,7 @@ const megabytes = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 function folderBytes(folder) {
   let total = 0;
   for (const entry of fs.readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+    if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
   }
   return total;
 }
@@ -99,9 +99,14 @@ function fetchSharpPackage(stage, name, version) {
   }
 }
 
-/** The portable engine build in the cache (scripts/build-engine.mjs --print-dir), if complete. */
-function cachedPortableEngine() {
-  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-engine.mjs'), '--variant', 'portable', '--print-dir'], { encoding: 'utf8' });
+/** Targets build-engine.mjs can cross-build from linux-x64 (its --cross triples). */
+const crossTriples = { 'linux-arm64': 'aarch64-linux-gnu' };
+
+/** The portable engine build in the cache for `forTarget` (scripts/build-engine.mjs --print-dir), if complete. */
+function cachedPortableEngine(forTarget) {
+  const crossArgs = forTarget === hostTarget() ? [] : crossTriples[forTarget] && hostTarget() === 'linux-x64' ? ['--cross', crossTriples[forTarget]] : undefined;
+  if (!crossArgs) return undefined;
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-engine.mjs'), '--variant', 'portable', ...crossArgs, '--print-dir'], { encoding: 'utf8' });
   return result.status === 0 ? path.join(result.stdout.trim(), 'bin') : undefined;
 }
 
@@ -153,9 +158,9 @@ const target = option('--target') ?? hostTarget();
 if (!sharpPackages[target]) fail(`Unknown target "${target}". Targets: ${Object.keys(sharpPackages).join(', ')}.`);
 const withoutEngine = args.includes('--no-engine');
 let engineDir = option('--engine');
-if (!engineDir && !withoutEngine && target === hostTarget()) {
-  engineDir = cachedPortableEngine();
-  if (!engineDir) fail(`No portable engine is built for ${target}. Run "npm run build:engine" first (about 15 minutes on 2 cores), or pass --no-engine.`);
+if (!engineDir && !withoutEngine) {
+  engineDir = cachedPortableEngine(target);
+  if (!engineDir && target === hostTarget()) fail(`No portable engine is built for ${target}. Run "npm run build:engine" first (about 10 minutes on 2 cores), or pass --no-engine.`);
 }
 if (engineDir) engineDir = path.resolve(engineDir);
 

@@ -118,5 +118,16 @@ export function engineConfig(config: GlimpseConfig): LlamaServerConfig | undefin
     gpuLayers: config.gpuLayers,
     contextSize: config.contextSize,
     startTimeoutMs: config.startTimeoutSeconds * 1000,
+    ...serverArgsFromEnvironment(),
   };
+}
+
+/**
+ * GLIMPSE_LLAMA_SERVER_ARGS: further llama-server arguments, space-separated, for debugging an
+ * engine (e.g. "--verbose") and for tests that need the synthetic model to keep talking
+ * ("--ignore-eos"). Read at each engine start; not a setting, so no workspace can set it.
+ */
+function serverArgsFromEnvironment(env: NodeJS.ProcessEnv = process.env): { extraArgs?: string[] } {
+  const args = (env.GLIMPSE_LLAMA_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
+  return args.length > 0 ? { extraArgs: args } : {};
 }

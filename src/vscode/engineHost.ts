@@ -16,6 +16,7 @@ import { noProjectorMessage, type VisionProjectorInfo } from '../core/models/pai
 import { RemoteEngine } from '../core/remote/remoteEngine';
 import { validateRemoteBaseUrl } from '../core/remote/remoteEndpoint';
 import { GlimpseError } from '../core/errors';
+import { remoteWindowHint } from '../core/remoteWindowHint';
 import type { EngineStatus } from '../core/protocol';
 import { affectsEngine, engineConfig, readConfig } from './config';
 import { engineLogger, type Log } from './log';
@@ -184,7 +185,8 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
       throw new GlimpseError(
         'model-not-configured',
         'Glimpse needs a vision model: run "Glimpse: Manage Models" to download one (SmolVLM 500M is small and fast), ' +
-          'or "Glimpse: Use Local Model Files…" for GGUF files you already have (the mmproj projector next to the model is found).',
+          'or "Glimpse: Use Local Model Files…" for GGUF files you already have (the mmproj projector next to the model is found).' +
+          remoteWindowHint(vscode.env.remoteName),
       );
     }
     const server = await this.pool.acquire(config);

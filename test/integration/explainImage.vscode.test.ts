@@ -87,6 +87,9 @@ describe('Explain Image (real extension host, real engine)', function () {
   it('Stop ends a long answer early and marks it stopped', async () => {
     const glimpse = await api();
     await config().update('maxTokens', 8000, vscode.ConfigurationTarget.Global);
+    // Random weights can pick the end-of-text token within a few tokens, which would end the answer
+    // before Stop: the engine started for this test ignores it (a new engine, as its arguments differ).
+    process.env.GLIMPSE_LLAMA_SERVER_ARGS = '--ignore-eos';
     try {
       const { result, messages } = await recordPanel(glimpse, async (seen) => {
         const pending = explain(workspaceFile('photo.jpg'));
@@ -101,6 +104,7 @@ describe('Explain Image (real extension host, real engine)', function () {
       assert.equal(ended?.type === 'answerEnded' && ended.status, 'stopped');
       assert.equal(glimpse.chat().turns.at(-1)?.status, 'stopped', 'the partial answer is kept and marked');
     } finally {
+      delete process.env.GLIMPSE_LLAMA_SERVER_ARGS;
       await config().update('maxTokens', undefined, vscode.ConfigurationTarget.Global);
     }
   });

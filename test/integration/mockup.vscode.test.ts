@@ -80,6 +80,8 @@ describe('Generate Code from Mockup (real extension host, real engine)', functio
   it('Stop keeps the partial code in the editor, marked as incomplete', async () => {
     const glimpse = await api();
     await config().update('mockup.maxTokens', 1500, vscode.ConfigurationTarget.Global);
+    // The synthetic model could end its answer (end-of-text) before Stop: its engine ignores that token.
+    process.env.GLIMPSE_LLAMA_SERVER_ARGS = '--ignore-eos';
     try {
       let answerChars = 0;
       const subscription = glimpse.mockup().onDidProgress((progress) => { answerChars = progress.answerChars; });
@@ -94,6 +96,7 @@ describe('Generate Code from Mockup (real extension host, real engine)', functio
       assert.equal(outcome.document.getText(), outcome.code);
       assert.equal(glimpse.mockup().isGenerating, false);
     } finally {
+      delete process.env.GLIMPSE_LLAMA_SERVER_ARGS;
       await config().update('mockup.maxTokens', 48, vscode.ConfigurationTarget.Global);
     }
   });

@@ -127,4 +127,19 @@ describe('locateServer', () => {
     assert.equal(found.cpuVariant, 'zen4');
     assert.equal(found.version, 'version: 5 (portable)');
   });
+
+  it('takes an engine "Get the Engine" downloaded after the bundled one and before the cache', async () => {
+    const downloadedDirectory = path.join(dir, 'storage', 'engines');
+    const folder = path.join(downloadedDirectory, 'v1-linux-x64');
+    const downloaded = fakeServer(path.join(folder, 'build', 'bin', 'llama-server'), 'echo "version: 5 (downloaded)" >&2');
+    fs.writeFileSync(path.join(folder, 'engine-download.json'), JSON.stringify({ formatVersion: 1, server: 'build/bin/llama-server' }));
+    // An unfinished download (no record) is never taken.
+    fakeServer(path.join(downloadedDirectory, 'v2-linux-x64.unpacking', 'llama-server'), 'echo "version: 6"');
+    cachedBuild(path.join(dir, 'cache'), 'a', '1 (cached)', 1000);
+    const search = { downloadedDirectory, cacheRoot: path.join(dir, 'cache') };
+    assert.deepEqual(await locateServer(undefined, search), { path: downloaded, source: 'downloaded', version: 'version: 5 (downloaded)', accelerators: [] });
+    const bundledDirectory = path.join(dir, 'extension', 'engine');
+    fakeServer(path.join(bundledDirectory, 'llama-server'), 'echo "version: 9 (bundled)" >&2');
+    assert.equal((await locateServer(undefined, { ...search, bundledDirectory })).source, 'bundled');
+  });
 });
