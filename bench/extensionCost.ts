@@ -18,7 +18,7 @@ const vscodeStub = `
 const disposable = () => ({ dispose() {} });
 class EventEmitter { constructor() { this.event = disposable; } fire() {} dispose() {} }
 module.exports = {
-  window: { createOutputChannel: () => ({ info() {}, warn() {}, error() {}, show() {}, dispose() {} }), createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }), registerWebviewPanelSerializer: disposable, tabGroups: {} },
+  window: { createOutputChannel: () => ({ info() {}, warn() {}, error() {}, show() {}, dispose() {} }), createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }), registerWebviewPanelSerializer: disposable, tabGroups: { onDidChangeTabs: disposable } },
   commands: { registerCommand: disposable, executeCommand: async () => undefined },
   extensions: { getExtension: () => undefined },
   workspace: { onDidChangeConfiguration: disposable, getConfiguration: () => ({ get: (_k, d) => d, inspect: () => undefined }) },

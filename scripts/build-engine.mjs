@@ -297,6 +297,8 @@ try {
   dropExcludedCpuVariants(binDir);
   const cpuVariants = cpuVariantsIn(binDir);
   fs.writeFileSync(marker, JSON.stringify({
+    // The platform it runs on, as VS Code names targets: a cross build is never taken on this machine.
+    target: crossTarget?.target ?? `${process.platform}-${process.arch === 'arm' ? 'armhf' : process.arch}`,
     tag: info.tag, commit, variant, cmakeFlags: cmakeFlags.slice(4),
     cpuVariants, excludedCpuVariants, runtimes, stripped,
     builtAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000), jobs,

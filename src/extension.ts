@@ -11,7 +11,7 @@ import { registerCommands } from './vscode/commands';
 import { createLog } from './vscode/log';
 import { initInstallation } from './vscode/installation';
 import { warnOnPlatformMismatch } from './vscode/platformCheck';
-import { trackWalkthroughContext } from './vscode/walkthroughContext';
+import { WalkthroughContext } from './vscode/walkthroughContext';
 import { StatusBar } from './vscode/statusBar';
 
 let engineHost: EngineHost | undefined;
@@ -66,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
     return controller;
   };
 
+  const walkthrough = new WalkthroughContext();
   let mockupController: MockupController | undefined;
   const mockup = (): MockupController => {
     if (!mockupController) {
@@ -79,7 +80,8 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
   context.subscriptions.push(
     log,
     statusBar,
-    ...registerCommands(chat, engine, mockup, stopGenerating, log, context),
+    walkthrough,
+    ...registerCommands(chat, engine, mockup, stopGenerating, log, context, walkthrough),
     vscode.commands.registerCommand('glimpse.openConversation', () => {
       const { openConversation } = require('./vscode/historyCommands') as typeof import('./vscode/historyCommands');
       return openConversation(conversations(), chat(), log);
@@ -92,7 +94,6 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
     }),
   );
   warnOnPlatformMismatch(context.extensionPath, log);
-  context.subscriptions.push(trackWalkthroughContext());
   log.info(`Glimpse activated in ${(performance.now() - started).toFixed(1)} ms.`);
   return { chat, engine, history: conversations, mockup };
 }

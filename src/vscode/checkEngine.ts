@@ -1,7 +1,7 @@
 // "Glimpse: Check the Engine" (and the walkthrough's engine step): finds and runs llama-server once
 // (--version, --list-devices) and says which one it is, where it came from, the CPU kernels it
-// loaded and the devices it can use; or why there is none, with what to do. Sets the context key
-// the walkthrough ticks its step with.
+// loaded and the devices it can use; or why there is none, with what to do. Tells the walkthrough
+// whether it passed (walkthroughContext.ts).
 
 import * as vscode from 'vscode';
 import { describeEngineBuild, locateServer, type LocatedServer } from '../core/engine/locateServer';
@@ -10,20 +10,18 @@ import { readConfig } from './config';
 import { bundledEngineDirectory, downloadedEnginesDirectory } from './installation';
 import type { Log } from './log';
 
-export const engineReadyContext = 'glimpse.engineReady';
-
 /** The summary line for a working engine. */
 export function engineSummary(server: LocatedServer): string {
   const devices = server.accelerators.length > 0 ? server.accelerators.join('; ') : vscode.l10n.t('CPU only');
   return vscode.l10n.t('The engine works: {0} ({1}; {2}). Devices: {3}.', server.path, server.version, describeEngineBuild(server), devices);
 }
 
-export async function checkEngine(log: Log, interactive = true): Promise<LocatedServer | undefined> {
+export async function checkEngine(log: Log, onChecked: (ready: boolean) => void, interactive = true): Promise<LocatedServer | undefined> {
   const config = readConfig();
   if (config.backend === 'remote') {
     const message = vscode.l10n.t('Glimpse uses the remote server {0}: no local engine is needed.', config.remote.url || '(not set yet)');
     log.info(`[engine] ${message}`);
-    await vscode.commands.executeCommand('setContext', engineReadyContext, true);
+    onChecked(true);
     if (interactive) void vscode.window.showInformationMessage(message);
     return undefined;
   }
@@ -34,13 +32,13 @@ export async function checkEngine(log: Log, interactive = true): Promise<Located
     );
     const summary = engineSummary(server);
     log.info(`[engine] ${summary}`);
-    await vscode.commands.executeCommand('setContext', engineReadyContext, true);
+    onChecked(true);
     if (interactive) void vscode.window.showInformationMessage(summary);
     return server;
   } catch (error) {
     const failure = asGlimpseError(error);
     log.error(`[engine] ${failure.message}${failure.detail ? `\n${failure.detail}` : ''}`);
-    await vscode.commands.executeCommand('setContext', engineReadyContext, false);
+    onChecked(false);
     if (interactive) {
       const openSettings = vscode.l10n.t('Open Settings');
       const showLog = vscode.l10n.t('Show Log');

@@ -13,6 +13,7 @@ import type { GetEngineRequest } from './getEngine';
 import type { MockupController } from './mockupController';
 import type { MockupCommandArgs } from './mockupCommand';
 import { imagesFromContext } from './imagePick';
+import type { WalkthroughContext } from './walkthroughContext';
 
 export function registerCommands(
   controller: () => ChatController,
@@ -22,6 +23,7 @@ export function registerCommands(
   stopGenerating: () => void,
   log: Log,
   context: vscode.ExtensionContext,
+  walkthrough: WalkthroughContext,
 ): vscode.Disposable[] {
   const secrets = context.secrets;
   return [
@@ -54,7 +56,7 @@ export function registerCommands(
     }),
     vscode.commands.registerCommand('glimpse.checkEngine', async () => {
       const { checkEngine } = require('./checkEngine') as typeof import('./checkEngine');
-      return checkEngine(log);
+      return checkEngine(log, (ready) => walkthrough.setEngineReady(ready));
     }),
     vscode.commands.registerCommand('glimpse.getEngine', async (request?: GetEngineRequest) => {
       const { getEngine } = require('./getEngine') as typeof import('./getEngine');

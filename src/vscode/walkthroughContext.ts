@@ -1,21 +1,81 @@
-// Context keys the walkthrough ticks its steps with: "Choose a model" is done once a model pair (or
-// a remote server) is set, whichever way it was set (Manage Models, Use Local Model Files, the
-// Settings editor, a settings.json edit). Kept current as the settings change.
+// Context keys the walkthrough ticks its steps with: "Choose a model" (glimpse.modelChosen) once a
+// model pair or a remote server is set, whichever way it was set; "Check the engine"
+// (glimpse.engineReady) once the engine check passed.
+//
+// VS Code ticks a step only when its expression turns true while the walkthrough service exists;
+// the service is created lazily (when the Welcome page opens), and an expression already true at
+// that moment is recorded as seen and never ticks in that session (VS Code 1.139's
+// gettingStartedService). So the keys stay false and are pulsed true for a moment when the user
+// may be looking at the walkthrough: just after activation (the Welcome page opens at start-up by
+// default), when a tab opens (the Welcome page is one), a setting changes, the engine check passes. A tick is persisted by VS Code, so one pulse at the right time is enough.
 
 import * as vscode from 'vscode';
 import { readConfig } from './config';
 
 export const modelChosenContext = 'glimpse.modelChosen';
+export const engineReadyContext = 'glimpse.engineReady';
+/** After a tab opens: time for the Welcome page to create the walkthrough service. */
+const pulseDelayMs = 1_000;
+/** How long a pulse keeps a key true. */
+const pulseMs = 3_000;
 
-function updateModelChosen(): void {
+function modelChosen(): boolean {
   const config = readConfig();
-  const chosen = config.backend === 'remote' ? config.remote.url !== '' : Boolean(config.modelPath);
-  void vscode.commands.executeCommand('setContext', modelChosenContext, chosen);
+  return config.backend === 'remote' ? config.remote.url !== '' : Boolean(config.modelPath);
 }
 
-export function trackWalkthroughContext(): vscode.Disposable {
-  updateModelChosen();
-  return vscode.workspace.onDidChangeConfiguration((event) => {
-    if (event.affectsConfiguration('glimpse')) updateModelChosen();
-  });
+export class WalkthroughContext implements vscode.Disposable {
+  private engineReady = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor() {
+    this.set(modelChosenContext, false);
+    this.set(engineReadyContext, false);
+    this.subscriptions = [
+      vscode.window.tabGroups.onDidChangeTabs((event) => {
+        if (event.opened.length > 0) this.pulseAll(pulseDelayMs);
+      }),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('glimpse')) this.pulseAll(0);
+      }),
+    ];
+    // The Welcome page may be open already (it is VS Code's default start-up editor).
+    this.pulseAll(pulseDelayMs);
+  }
+
+  /** The engine check passed (or failed): tick "Check the engine" now if it passed. */
+  setEngineReady(ready: boolean): void {
+    this.engineReady = ready;
+    if (ready) this.pulse(engineReadyContext, 0);
+  }
+
+  private pulseAll(delayMs: number): void {
+    if (modelChosen()) this.pulse(modelChosenContext, delayMs);
+    if (this.engineReady) this.pulse(engineReadyContext, delayMs);
+  }
+
+  private pulse(key: string, delayMs: number): void {
+    this.later(delayMs, () => {
+      this.set(key, true);
+      this.later(pulseMs, () => this.set(key, false));
+    });
+  }
+
+  private later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private set(key: string, value: boolean): void {
+    void vscode.commands.executeCommand('setContext', key, value);
+  }
+
+  dispose(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
 }

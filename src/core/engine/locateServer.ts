@@ -42,8 +42,18 @@ export function engineCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'glimpse', 'engine');
 }
 
-/** Complete builds in the cache (those with build-info.json), newest first. */
-export function cachedServerBinaries(cacheRoot = engineCacheRoot()): string[] {
+/** The platform a cached build is for (build-info.json's target); undefined for builds that predate the field. */
+function cachedBuildTarget(dir: string): string | undefined {
+  try {
+    const target = (JSON.parse(fs.readFileSync(path.join(dir, 'build-info.json'), 'utf8')) as { target?: unknown }).target;
+    return typeof target === 'string' ? target : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Complete builds in the cache (those with build-info.json) for this platform, newest first: cross builds for another are skipped. */
+export function cachedServerBinaries(cacheRoot = engineCacheRoot(), here = `${process.platform}-${process.arch === 'arm' ? 'armhf' : process.arch}`): string[] {
   let entries: string[];
   try {
     entries = fs.readdirSync(cacheRoot);
@@ -53,6 +63,7 @@ export function cachedServerBinaries(cacheRoot = engineCacheRoot()): string[] {
   return entries
     .map((entry) => path.join(cacheRoot, entry))
     .filter((dir) => fs.existsSync(path.join(dir, 'build-info.json')) && fs.existsSync(path.join(dir, 'bin', serverName)))
+    .filter((dir) => (cachedBuildTarget(dir) ?? here) === here)
     .sort((a, b) => fs.statSync(path.join(b, 'build-info.json')).mtimeMs - fs.statSync(path.join(a, 'build-info.json')).mtimeMs)
     .map((dir) => path.join(dir, 'bin', serverName));
 }

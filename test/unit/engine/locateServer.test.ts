@@ -142,4 +142,14 @@ describe('locateServer', () => {
     fakeServer(path.join(bundledDirectory, 'llama-server'), 'echo "version: 9 (bundled)" >&2');
     assert.equal((await locateServer(undefined, { ...search, bundledDirectory })).source, 'bundled');
   });
+
+  it('never takes a cached cross build for another platform', async () => {
+    const cache = path.join(dir, 'cache');
+    const here = cachedBuild(cache, 'native', '1 (here)', 1000);
+    const arm = cachedBuild(cache, 'portable-linux-arm64', '2 (arm64)', 2000);
+    fs.writeFileSync(path.join(cache, 'portable-linux-arm64', 'build-info.json'), JSON.stringify({ target: 'linux-arm64' }));
+    fs.utimesSync(path.join(cache, 'portable-linux-arm64', 'build-info.json'), 2000, 2000);
+    assert.deepEqual(cachedServerBinaries(cache, 'linux-x64'), [here]);
+    assert.deepEqual(cachedServerBinaries(cache, 'linux-arm64'), [arm, here], 'a build without a target is taken as this platform\'s');
+  });
 });
