@@ -61,7 +61,11 @@ describe('Paste a screenshot into the chat panel (code-server + Chromium, real e
   });
 
   it('after a window reload the panel comes back with the whole conversation', async () => {
-    await workbench.page.reload();
+    // As a user reloads: the workbench shuts down (saving which editors are open, the panel among
+    // them) and loads again. A bare page reload can leave before that state is saved.
+    const reloaded = workbench.page.waitForEvent('load', { timeout: 60_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await reloaded;
     await workbench.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 120_000 });
     panel = workbench.webviewFrame();
     const question = panel.locator('.turn-user').filter({ hasText: 'What is in this screenshot?' });
