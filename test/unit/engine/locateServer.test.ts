@@ -152,4 +152,19 @@ describe('locateServer', () => {
     assert.deepEqual(cachedServerBinaries(cache, 'linux-x64'), [here]);
     assert.deepEqual(cachedServerBinaries(cache, 'linux-arm64'), [arm, here], 'a build without a target is taken as this platform\'s');
   });
+
+  it('asks again when a build with CPU modules did not log which one it loaded (the log thread can lose it)', async () => {
+    const counter = path.join(dir, 'calls');
+    const binary = fakeServer(path.join(dir, 'racy', 'llama-server'), [
+      'if [ "$1" = "--version" ]; then echo "version: 8 (racy)" >&2; exit 0; fi',
+      `n=$(cat '${counter}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '${counter}'`,
+      'echo "Available devices:"; echo "  (none)"',
+      'if [ "$n" -ge 3 ]; then echo "load_backend: loaded CPU backend from ./libggml-cpu-haswell.so" >&2; fi',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'racy', 'libggml-cpu-haswell.so'), '');
+    const found = await locateServer(binary, { cacheRoot: path.join(dir, 'cache') });
+    assert.equal(found.cpuVariant, 'haswell');
+    assert.equal(fs.readFileSync(counter, 'utf8').trim(), '3');
+  });
 });
+
