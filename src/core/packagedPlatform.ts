@@ -5,7 +5,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { runtimeTarget } from './images/sharpLibrary';
+import { runtimeTarget } from './runtimeTarget';
+
 export interface PackagedPlatform {
   /** The VS Code target the VSIX was built for, e.g. "linux-x64". */
   readonly target: string;

@@ -6,8 +6,7 @@
 import * as vscode from 'vscode';
 import { describeEngineBuild, locateServer, type LocatedServer } from '../core/engine/locateServer';
 import { asGlimpseError } from '../core/errors';
-import { readConfig } from './config';
-import { bundledEngineDirectory, downloadedEnginesDirectory } from './installation';
+import { readConfig, serverSearch } from './config';
 import type { Log } from './log';
 
 /** The summary line for a working engine. */
@@ -16,37 +15,35 @@ export function engineSummary(server: LocatedServer): string {
   return vscode.l10n.t('The engine works: {0} ({1}; {2}). Devices: {3}.', server.path, server.version, describeEngineBuild(server), devices);
 }
 
-export async function checkEngine(log: Log, onChecked: (ready: boolean) => void, interactive = true): Promise<LocatedServer | undefined> {
+export async function checkEngine(log: Log, onChecked: (ready: boolean) => void): Promise<LocatedServer | undefined> {
   const config = readConfig();
   if (config.backend === 'remote') {
     const message = vscode.l10n.t('Glimpse uses the remote server {0}: no local engine is needed.', config.remote.url || '(not set yet)');
     log.info(`[engine] ${message}`);
     onChecked(true);
-    if (interactive) void vscode.window.showInformationMessage(message);
+    void vscode.window.showInformationMessage(message);
     return undefined;
   }
   try {
     const server = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Glimpse: checking the engine…') },
-      () => locateServer(config.serverPath, { bundledDirectory: bundledEngineDirectory(), downloadedDirectory: downloadedEnginesDirectory() }),
+      () => locateServer(config.serverPath, serverSearch()),
     );
     const summary = engineSummary(server);
     log.info(`[engine] ${summary}`);
     onChecked(true);
-    if (interactive) void vscode.window.showInformationMessage(summary);
+    void vscode.window.showInformationMessage(summary);
     return server;
   } catch (error) {
     const failure = asGlimpseError(error);
     log.error(`[engine] ${failure.message}${failure.detail ? `\n${failure.detail}` : ''}`);
     onChecked(false);
-    if (interactive) {
-      const openSettings = vscode.l10n.t('Open Settings');
-      const showLog = vscode.l10n.t('Show Log');
-      void vscode.window.showErrorMessage(failure.message, openSettings, showLog).then((picked) => {
-        if (picked === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'glimpse.serverPath');
-        if (picked === showLog) log.show(true);
-      });
-    }
+    const openSettings = vscode.l10n.t('Open Settings');
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showErrorMessage(failure.message, openSettings, showLog).then((picked) => {
+      if (picked === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'glimpse.serverPath');
+      if (picked === showLog) log.show(true);
+    });
     return undefined;
   }
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LlamaServerConfig } from '../core/engine/llamaServer';
+import type { ServerSearch } from '../core/engine/locateServer';
 import { parseGpuLayers } from '../core/engine/gpuLayers';
 import { bundledEngineDirectory, downloadedEnginesDirectory } from './installation';
 
@@ -17,6 +18,8 @@ export interface GlimpseConfig {
   readonly gpuLayers: number | undefined;
   /** Hugging Face or a mirror with the same layout, for model downloads; undefined: Hugging Face. */
   readonly modelDownloadBaseUrl: string | undefined;
+  /** A mirror of github.com for Get the Engine; undefined: GitHub. */
+  readonly engineDownloadBaseUrl: string | undefined;
   readonly contextSize: number;
   readonly maxTokens: number;
   readonly temperature: number;
@@ -66,6 +69,7 @@ export function readConfig(): GlimpseConfig {
     threads: threads > 0 ? threads : undefined,
     gpuLayers: gpuLayersValue(machineValue<unknown>(config, 'gpuLayers', 'auto')),
     modelDownloadBaseUrl: (machineValue(config, 'modelDownloadBaseUrl', '') ?? '').trim() || undefined,
+    engineDownloadBaseUrl: (machineValue(config, 'engineDownloadBaseUrl', '') ?? '').trim() || undefined,
     contextSize: config.get<number>('contextSize', 4096),
     maxTokens: config.get<number>('maxTokens', 1024),
     temperature: config.get<number>('temperature', 0.2),
@@ -112,14 +116,18 @@ export function engineConfig(config: GlimpseConfig): LlamaServerConfig | undefin
     modelPath: config.modelPath,
     mmprojPath: config.mmprojPath,
     serverPath: config.serverPath,
-    bundledServerDirectory: bundledEngineDirectory(),
-    downloadedServerDirectory: downloadedEnginesDirectory(),
+    serverSearch: serverSearch(),
     threads: config.threads,
     gpuLayers: config.gpuLayers,
     contextSize: config.contextSize,
     startTimeoutMs: config.startTimeoutSeconds * 1000,
     ...serverArgsFromEnvironment(),
   };
+}
+
+/** Where this installation's engines are: the one the VSIX carries, then those Get the Engine downloaded. */
+export function serverSearch(): ServerSearch {
+  return { bundledDirectory: bundledEngineDirectory(), downloadedDirectory: downloadedEnginesDirectory() };
 }
 
 /**

@@ -8,10 +8,11 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { downloadEngine, parseEngineManifest, releaseFor, type DownloadedEngine, type EngineDownloadOptions } from '../core/engine/engineDownload';
 import { asGlimpseError } from '../core/errors';
-import { runtimeTarget } from '../core/images/sharpLibrary';
+import { runtimeTarget } from '../core/runtimeTarget';
 import { formatBytes } from '../core/models/download/downloadFile';
 import { formatSpeed, ProgressIncrements } from '../core/models/modelChoices';
 import { downloadedEnginesDirectory, extensionPath } from './installation';
+import { readConfig } from './config';
 import type { Log } from './log';
 
 /** For tests: answers the unverified-archive question instead of the modal dialog. */
@@ -48,20 +49,20 @@ async function run(log: Log, restartEngine: () => Promise<void>, request: GetEng
 
   let allowUnverified = request.allowUnverified ?? false;
   if (!release.sha256 && request.allowUnverified === undefined) {
-    const run = vscode.l10n.t('Download and Run It');
+    const runIt = vscode.l10n.t('Download and Run It');
     const picked = await vscode.window.showWarningMessage(
       vscode.l10n.t('No checksum is pinned for llama.cpp {0} for {1}', release.tag, target),
       {
         modal: true,
         detail: vscode.l10n.t('Glimpse cannot prove that {0} is the archive llama.cpp published. Run it only if you trust that source; otherwise set glimpse.serverPath to a llama-server you built or checked yourself.', release.url),
       },
-      run,
+      runIt,
     );
-    if (picked !== run) return { status: 'declined', message: 'The unverified engine was not downloaded.' };
+    if (picked !== runIt) return { status: 'declined', message: 'The unverified engine was not downloaded.' };
     allowUnverified = true;
   }
 
-  const mirror = vscode.workspace.getConfiguration('glimpse').inspect<string>('engineDownloadBaseUrl')?.globalValue?.trim() || undefined;
+  const mirror = readConfig().engineDownloadBaseUrl;
   log.info(`[engine] downloading llama.cpp ${release.tag} for ${target} from ${mirror ?? release.url} into ${destinationDir}${release.sha256 ? '' : ' (no pinned checksum: the user chose to run it)'}`);
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, cancellable: true, title: 'Glimpse' },

@@ -7,7 +7,8 @@
 // that moment is recorded as seen and never ticks in that session (VS Code 1.139's
 // gettingStartedService). So the keys stay false and are pulsed true for a moment when the user
 // may be looking at the walkthrough: just after activation (the Welcome page opens at start-up by
-// default), when a tab opens (the Welcome page is one), a setting changes, the engine check passes. A tick is persisted by VS Code, so one pulse at the right time is enough.
+// default), when an editor of no public type opens (the Welcome page is one), when a setting
+// changes, when the engine check passes. VS Code persists a tick, so one timely pulse is enough.
 
 import * as vscode from 'vscode';
 import { readConfig } from './config';
@@ -33,8 +34,10 @@ export class WalkthroughContext implements vscode.Disposable {
     this.set(modelChosenContext, false);
     this.set(engineReadyContext, false);
     this.subscriptions = [
+      // The Welcome page is an editor without a public input type; files, diffs, webviews and
+      // terminals have one, so opening them costs nothing here.
       vscode.window.tabGroups.onDidChangeTabs((event) => {
-        if (event.opened.length > 0) this.pulseAll(pulseDelayMs);
+        if (event.opened.some((tab) => tab.input === undefined)) this.pulseAll(pulseDelayMs);
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('glimpse')) this.pulseAll(0);

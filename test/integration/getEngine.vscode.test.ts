@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { cachedServerBinaries } from '../../src/core/engine/locateServer';
-import { runtimeTarget } from '../../src/core/images/sharpLibrary';
+import { runtimeTarget } from '../../src/core/runtimeTarget';
 import type { GetEngineOutcome } from '../../src/vscode/getEngine';
 import { startDownloadServer, type DownloadTestServer } from '../unit/models/downloadTestServer';
 

@@ -12,17 +12,15 @@ import { Emitter, type Disposable } from '../disposable';
 import { GlimpseError } from '../errors';
 import { checkModelPair, type ModelPairInfo } from '../models/pairCheck';
 import { freePort } from './freePort';
-import { describeEngineBuild, locateServer, serverEnvironment, type LocatedServer } from './locateServer';
+import { describeEngineBuild, locateServer, serverEnvironment, type LocatedServer, type ServerSearch } from './locateServer';
 import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from './openAiClient';
 import { LineRingBuffer } from './ringBuffer';
 
 export interface LlamaServerConfig {
   /** Explicit llama-server path (setting or flag); otherwise the bundled engine, the engine cache, then PATH. */
   readonly serverPath?: string;
-  /** The folder a platform VSIX carries its engine in (`<extension>/engine`). */
-  readonly bundledServerDirectory?: string;
-  /** Where "Get the Engine" puts the engines it downloads. */
-  readonly downloadedServerDirectory?: string;
+  /** Where else to look for llama-server: the engine a VSIX carries, the downloaded ones, the cache. */
+  readonly serverSearch?: ServerSearch;
   readonly modelPath: string;
   /** The projector (mmproj) that gives the model vision; omitted for a text-only model. */
   readonly mmprojPath?: string;
@@ -214,7 +212,7 @@ export class LlamaServer implements Disposable {
     this.startPhaseEmitter.fire({ phase: 'checking' });
     try {
       // Both only read files; the pair check refuses a bad pair before anything is spawned.
-      const [binary, pair] = await Promise.all([locateServer(this.config.serverPath, { bundledDirectory: this.config.bundledServerDirectory, downloadedDirectory: this.config.downloadedServerDirectory }), this.pairInfo()]);
+      const [binary, pair] = await Promise.all([locateServer(this.config.serverPath, this.config.serverSearch), this.pairInfo()]);
       throwIfAborted(signal);
       this.startPhaseEmitter.fire({ phase: 'loading', modelName: pair.modelName, bytes: pair.modelFileSize + (pair.vision ? pair.vision.fileSize : 0) });
       // A port can be taken between probing and binding: try a second one before giving up.

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GlimpseError } from '../errors';
+import { runtimeTarget } from '../runtimeTarget';
 import { downloadedEngineServers } from './downloadedEngines';
 
 export interface LocatedServer {
@@ -53,7 +54,7 @@ function cachedBuildTarget(dir: string): string | undefined {
 }
 
 /** Complete builds in the cache (those with build-info.json) for this platform, newest first: cross builds for another are skipped. */
-export function cachedServerBinaries(cacheRoot = engineCacheRoot(), here = `${process.platform}-${process.arch === 'arm' ? 'armhf' : process.arch}`): string[] {
+export function cachedServerBinaries(cacheRoot = engineCacheRoot(), here = runtimeTarget()): string[] {
   let entries: string[];
   try {
     entries = fs.readdirSync(cacheRoot);
@@ -241,7 +242,7 @@ export async function locateServer(explicitPath?: string, search: ServerSearch =
   throw new GlimpseError(
     'engine-not-found',
     `llama-server was not found (looked in ${places.join(', ')}). ` +
-      `${search.downloadedDirectory ? 'Choose "Get the Engine" to download llama.cpp for this machine, install' : 'Install'} the Glimpse build for ${process.platform}-${process.arch}, which carries the engine, or set glimpse.serverPath to a llama-server you have ` +
+      `${search.downloadedDirectory ? 'Choose "Get the Engine" to download llama.cpp for this machine, install' : 'Install'} the Glimpse build for ${runtimeTarget()}, which carries the engine, or set glimpse.serverPath to a llama-server you have ` +
       '(llama.cpp\'s release archives hold one). In a Glimpse source checkout, "npm run build:engine" builds it.',
   );
 }

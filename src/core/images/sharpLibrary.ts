@@ -5,13 +5,9 @@
 
 import type SharpModule from 'sharp';
 import { GlimpseError } from '../errors';
+import { runtimeTarget } from '../runtimeTarget';
 
 export type Sharp = typeof SharpModule;
-
-/** This machine as VS Code names platform-specific extension targets: linux-x64, darwin-arm64, win32-x64, linux-armhf… */
-export function runtimeTarget(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
-  return `${platform}-${arch === 'arm' ? 'armhf' : arch}`;
-}
 
 /**
  * A loader that imports sharp once and keeps it; a failed import becomes

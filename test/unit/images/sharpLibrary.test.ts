@@ -3,7 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { GlimpseError } from '../../../src/core/errors';
-import { createSharpLoader, loadSharp, runtimeTarget, sharpUnavailable } from '../../../src/core/images/sharpLibrary';
+import { createSharpLoader, loadSharp, sharpUnavailable } from '../../../src/core/images/sharpLibrary';
+import { runtimeTarget } from '../../../src/core/runtimeTarget';
 
 describe('sharp library loading', () => {
   it('names targets as VS Code does', () => {
