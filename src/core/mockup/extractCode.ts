@@ -49,7 +49,8 @@ interface FencedBlock {
 }
 
 /** The code in a complete (or cut-off) answer. */
-export function extractCode(text: string, target: MockupTargetId | MockupTarget): ExtractedCode {
+export function extractCode(answer: string, target: MockupTargetId | MockupTarget): ExtractedCode {
+  const text = unixLineEnds(answer);
   const spec = typeof target === 'string' ? mockupTarget(target) : target;
   const blocks = findFencedBlocks(text);
   const candidates = [...blocks.map((block) => fencedCandidate(text, block)), ...unfencedCandidates(text, blocks, spec, true)]
@@ -76,7 +77,8 @@ export function extractCode(text: string, target: MockupTargetId | MockupTarget)
  * that append use `appendedText` and replace everything when it returns undefined. The final
  * `extractCode` may still differ at the ends (whitespace, folded CSS): set it once at the end.
  */
-export function extractStreamingCode(textSoFar: string, target: MockupTargetId | MockupTarget): ExtractedCode {
+export function extractStreamingCode(answerSoFar: string, target: MockupTargetId | MockupTarget): ExtractedCode {
+  const textSoFar = unixLineEnds(answerSoFar);
   const spec = typeof target === 'string' ? mockupTarget(target) : target;
   const blocks = findFencedBlocks(textSoFar);
   const candidates = [
@@ -92,6 +94,14 @@ export function extractStreamingCode(textSoFar: string, target: MockupTargetId |
     complete: best.source === 'fence' && best.closed,
     source: best.source,
   };
+}
+
+/**
+ * CRLF and lone CR as LF: fences are found line by line, and an editor turns a lone CR into a line
+ * break anyway, so the code shown and the code returned stay the same text.
+ */
+function unixLineEnds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
 /** What to append to `previous` to get `next`; undefined when `next` does not extend it (replace all). */

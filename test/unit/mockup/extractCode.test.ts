@@ -11,6 +11,13 @@ const component = 'export default function App() {\n  return <button>Sign in</bu
 const sfc = '<template>\n  <button>Sign in</button>\n</template>\n\n<script setup lang="ts">\nconst n = 1;\n</script>\n\n<style scoped>\nbutton { color: red; }\n</style>\n';
 
 describe('extractCode', () => {
+  it('reads CRLF answers and returns the code with LF, as the editor shows it (a lone CR too)', () => {
+    const crlf = `Here:\r\n\r\n\`\`\`html\r\n${page.replace(/\n/g, '\r\n')}\`\`\`\r\nDone.`;
+    assert.deepEqual(extractCode(crlf, 'html'), { code: page, language: 'html', complete: true, source: 'fence' });
+    assert.equal(extractStreamingCode(crlf, 'html').code, page);
+    assert.equal(extractCode('```html\n<p>a\rb</p>\n```', 'html').code, '<p>a\nb</p>\n');
+  });
+
   it('takes the fenced block and leaves the prose around it', () => {
     const result = extractCode(`Sure! Here is the page:\n\n\`\`\`html\n${page}\`\`\`\n\nThis page has a sign-in button.`, 'html');
     assert.deepEqual(result, { code: page, language: 'html', complete: true, source: 'fence' });
