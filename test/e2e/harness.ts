@@ -52,9 +52,9 @@ export interface Workbench {
   /**
    * Right-clicks an Explorer item until its context menu shows `menuItem` (an extension's items
    * appear only once the remote extension host has registered the extension) and returns that
-   * menu item, with the menu left open.
+   * menu item and the label it showed once the menu had settled, with the menu left open.
    */
-  rightClickExplorerItem(name: string, menuItem: string, timeoutMs?: number): Promise<Locator>;
+  rightClickExplorerItem(name: string, menuItem: string, timeoutMs?: number): Promise<{ item: Locator; label: string }>;
   /**
    * Right-clicks an Explorer item and clicks `menuItem` in its context menu, opening the menu again
    * when it closes under the pointer (the workbench sometimes re-renders it while it settles).
@@ -143,8 +143,11 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
             // The menu ignores a click that comes right after it opened (seen with Glimpse's items at
             // its bottom, in their own group): let it settle first.
             await page.waitForTimeout(menuSettleMs);
+            // The menu can also close while it settles (focus moving to a notification or an editor
+            // that opens as the extension activates): read the label now, and try again if it is gone.
+            const label = (await item.first().textContent({ timeout: menuSettleMs }))?.trim() ?? '';
             if (attempt > 1) console.log(`      ("${menuItem}" appeared on right-click ${attempt}, after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-            return item.first();
+            return { item: item.first(), label };
           } catch (error) {
             await page.keyboard.press('Escape');
             if (Date.now() > deadline) {
@@ -158,7 +161,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
       async clickExplorerMenuItem(name, menuItem) {
         const menu = page.locator('.context-view .monaco-menu').first();
         for (let attempt = 1; ; attempt++) {
-          const item = await (this as Workbench).rightClickExplorerItem(name, menuItem);
+          const { item } = await (this as Workbench).rightClickExplorerItem(name, menuItem);
           const clicked = await item.click({ timeout: 5_000 }).then(() => true, (error: unknown) => {
             if (attempt >= 4) throw error;
             console.log(`      ("${menuItem}" closed before the click; opening the menu again)`);
