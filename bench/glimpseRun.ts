@@ -1,7 +1,7 @@
 // One run through Glimpse's core: a fresh llama-server (cold load), the image prepared by the core,
 // one streamed answer. Figures measured as in mtmdCliRun.ts so the two can be divided.
 
-import type { ChatTurn } from '../src/core/chat/turn';
+import type { ChatTurn } from '../src/core/openai/turn';
 import { LlamaServer } from '../src/core/engine/llamaServer';
 import { prepareImage, type PreparedImage } from '../src/core/images/prepare';
 import { imageBudgetFor } from '../src/core/models/imageBudget';

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ChatEngine, EngineDescription } from '../core/engine/chatEngine';
 import type { LlamaServer } from '../core/engine/llamaServer';
-import type { ChatCompletionOptions } from '../core/engine/openAiClient';
+import type { ChatCompletionOptions } from '../core/openai/openAiClient';
 import { asGlimpseError, GlimpseError } from '../core/errors';
 import { prepareImage, type PreparedImage } from '../core/images/prepare';
 import { appendedText } from '../core/mockup/extractCode';

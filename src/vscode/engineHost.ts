@@ -5,11 +5,11 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { PrefillFigures } from '../core/engine/chatEngine';
-import type { ChatTurn } from '../core/chat/turn';
+import type { ChatTurn } from '../core/openai/turn';
 import type { ChatEngine, EngineDescription } from '../core/engine/chatEngine';
 import { EnginePool } from '../core/engine/enginePool';
 import type { EngineState, LlamaServer, RunningServer } from '../core/engine/llamaServer';
-import type { ChatCompletionOptions, ChatStreamEvent } from '../core/engine/openAiClient';
+import type { ChatCompletionOptions, ChatStreamEvent } from '../core/openai/openAiClient';
 import { imageBudgetFor } from '../core/models/imageBudget';
 import { estimateImageTokens } from '../core/models/imageTokens';
 import { noProjectorMessage, type VisionProjectorInfo } from '../core/models/pairCheck';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { LlamaServer, type LlamaServerConfig } from '../../src/core/engine/llamaServer';
 import { EnginePool } from '../../src/core/engine/enginePool';
-import { authHeaders, type ChatStreamEvent } from '../../src/core/engine/openAiClient';
+import { authHeaders, type ChatStreamEvent } from '../../src/core/openai/openAiClient';
 import { GlimpseError } from '../../src/core/errors';
 import { explainImage } from '../../src/core/chat/explainImage';
 import { ensureSyntheticPair, type SyntheticPresetName } from '../fixtures/gguf/presets';

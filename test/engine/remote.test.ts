@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { freePort } from '../../src/core/engine/freePort';
 import { locateServer, serverEnvironment } from '../../src/core/engine/locateServer';
-import { authHeaders, streamChatCompletion, type ChatStreamEvent, type OpenAiEndpoint } from '../../src/core/engine/openAiClient';
+import { authHeaders, streamChatCompletion, type ChatStreamEvent, type OpenAiEndpoint } from '../../src/core/openai/openAiClient';
 import { GlimpseError } from '../../src/core/errors';
 import type { PreparedImage } from '../../src/core/images/prepare';
 import { probeVision } from '../../src/core/remote/capabilityProbe';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { PreparedImage } from '../images/prepare';
 import type { AnswerStats, ErrorAction, ImageView, TurnView } from '../protocol';
 import { explainImageTurns, explainSystemPrompt, type ImageKind } from './prompts';
-import type { ChatTurn } from './turn';
+import type { ChatTurn } from '../openai/turn';
 
 export interface PendingAnswer {
   readonly turnId: string;

@@ -11,7 +11,7 @@
 
 import type { Disposable } from '../disposable';
 import type { PrefillEngine, PrefillFigures } from '../engine/chatEngine';
-import type { ChatTurn } from './turn';
+import type { ChatTurn } from '../openai/turn';
 
 export interface DraftPrefillOptions {
   /** Quiet time after the last change before a request: typing in bursts sends one request per pause. */

@@ -6,9 +6,9 @@ import { imageBudgetFor } from '../models/imageBudget';
 import { noProjectorMessage } from '../models/pairCheck';
 import { prepareImage, type PreparedImage } from '../images/prepare';
 import type { LlamaServer, RunningServer } from '../engine/llamaServer';
-import type { ChatCompletionOptions, ChatStreamEvent } from '../engine/openAiClient';
+import type { ChatCompletionOptions, ChatStreamEvent } from '../openai/openAiClient';
 import { explainImageTurns, type ImageKind } from './prompts';
-import type { ChatTurn } from './turn';
+import type { ChatTurn } from '../openai/turn';
 import { GlimpseError } from '../errors';
 
 export type ExplainPhase =

@@ -3,7 +3,7 @@
 // skip what they are not asked for: so each kind of image gets a checklist of what matters for it.
 
 import type { PreparedImage } from '../images/prepare';
-import type { ChatTurn } from './turn';
+import type { ChatTurn } from '../openai/turn';
 
 export type ImageKind = 'auto' | 'screenshot' | 'diagram' | 'ui-mockup' | 'photo';
 

@@ -2,9 +2,9 @@
 // team's remote OpenAI-compatible server (RemoteEngine). The controller asks what the model can
 // see and how large an image it takes, makes sure the engine is ready, and streams answers.
 
-import type { ChatTurn } from '../chat/turn';
+import type { ChatTurn } from '../openai/turn';
 import type { ImageBudget } from '../images/budget';
-import type { ChatCompletionOptions, ChatStreamEvent } from './openAiClient';
+import type { ChatCompletionOptions, ChatStreamEvent } from '../openai/openAiClient';
 
 export interface EngineDescription {
   /** The model's name as the UI shows it. */

@@ -7,13 +7,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { PrefillFigures } from './chatEngine';
-import type { ChatTurn } from '../chat/turn';
+import type { ChatTurn } from '../openai/turn';
 import { Emitter, type Disposable } from '../disposable';
 import { GlimpseError } from '../errors';
 import { checkModelPair, type ModelPairInfo } from '../models/pairCheck';
 import { freePort } from './freePort';
 import { describeEngineBuild, locateServer, serverEnvironment, type LocatedServer, type ServerSearch } from './locateServer';
-import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from './openAiClient';
+import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from '../openai/openAiClient';
 import { LineRingBuffer } from './ringBuffer';
 
 export interface LlamaServerConfig {

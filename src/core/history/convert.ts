@@ -2,7 +2,7 @@
 // their PreparedImages) and its saved ConversationRecord, both ways. Pure data: no files, no VS Code.
 // The Conversation class keeps its sent turns private, so the bridge to it lives there and calls these.
 
-import type { ChatTurn } from '../chat/turn';
+import type { ChatTurn } from '../openai/turn';
 import { GlimpseError } from '../errors';
 import type { PreparedImage } from '../images/prepare';
 import type { ImageView, TurnView } from '../protocol';

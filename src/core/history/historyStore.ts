@@ -12,7 +12,7 @@
 import { mkdir, readFile, readdir, rm, stat, unlink, writeFile, open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { GlimpseError, asGlimpseError } from '../errors';
-import type { ChatTurn } from '../chat/turn';
+import type { ChatTurn } from '../openai/turn';
 import type { PreparedImage } from '../images/prepare';
 import { isCode, renameWithRetry, tempSuffix, writeFileAtomic } from './atomicFile';
 import { chatTurnsFromRecord, deriveTitle, settleInterrupted, shorten } from './convert';

@@ -2,7 +2,7 @@
 // validator that every file read back goes through. Images are never inside a record: turns refer
 // to them by SHA-256, and the bytes live once in <root>/images/ (see imageStore.ts).
 
-import type { ChatRole } from '../chat/turn';
+import type { ChatRole } from '../openai/turn';
 import type { AnswerStats, ErrorAction } from '../protocol';
 
 /** Bumped when a change would make older Glimpse versions misread a file. */

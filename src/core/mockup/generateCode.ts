@@ -9,10 +9,10 @@
 // last `code-delta` then holds the partial code.
 
 import type { ChatEngine } from '../engine/chatEngine';
-import type { ChatCompletionOptions, ChatStreamEvent, CompletionUsage, ServerTimings } from '../engine/openAiClient';
+import type { ChatCompletionOptions, ChatStreamEvent, CompletionUsage, ServerTimings } from '../openai/openAiClient';
 import { GlimpseError, isCancelled } from '../errors';
 import type { PreparedImage } from '../images/prepare';
-import type { ChatTurn } from '../chat/turn';
+import type { ChatTurn } from '../openai/turn';
 import { extractCode, extractStreamingCode, type CodeSource } from './extractCode';
 import { codeTurns, inventoryTurns } from './prompts';
 import { mockupTarget, type MockupTargetId } from './targets';

@@ -12,7 +12,7 @@
 // processes the inventory and the code request. Keep it that way when editing: nothing that
 // depends on the target or on the user's instructions may go into the first two turns.
 
-import type { ChatTurn } from '../chat/turn';
+import type { ChatTurn } from '../openai/turn';
 import type { PreparedImage } from '../images/prepare';
 import { mockupTarget, type MockupTargetId } from './targets';
 

@@ -8,9 +8,9 @@
 // key (401/403), a refused connection or a connect timeout is reported: nothing else would work.
 
 import { isCancelled } from '../errors';
-import { endpointUrl, requestHeaders, type OpenAiEndpoint } from '../engine/openAiClient';
-import { summariseErrorBody, httpStatusError } from './httpErrors';
-import { RemoteTimeoutError, sendHttpRequest } from './httpRequest';
+import { endpointUrl, requestHeaders, type OpenAiEndpoint } from '../openai/openAiClient';
+import { summariseErrorBody, httpStatusError } from '../openai/httpErrors';
+import { RemoteTimeoutError, sendHttpRequest } from '../openai/httpRequest';
 
 export type RemoteServerKind = 'llama-server' | 'ollama' | 'vllm' | 'openai-compatible';
 

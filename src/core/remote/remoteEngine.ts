@@ -2,9 +2,9 @@
 // embedded engine, a capability probe that decides whether images may be sent (never dropped
 // silently: a model known to be blind is refused with the reason), and a size budget for images.
 
-import type { ChatTurn } from '../chat/turn';
+import type { ChatTurn } from '../openai/turn';
 import type { ChatEngine, EngineDescription } from '../engine/chatEngine';
-import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from '../engine/openAiClient';
+import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from '../openai/openAiClient';
 import type { ImageBudget } from '../images/budget';
 import { probeVision, type VisionProbe } from './capabilityProbe';
 import { assertCanSee } from './visionGuard';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { DraftPrefill } from '../../../src/core/chat/draftPrefill';
 import type { PrefillEngine, PrefillFigures } from '../../../src/core/engine/chatEngine';
-import type { ChatTurn } from '../../../src/core/chat/turn';
+import type { ChatTurn } from '../../../src/core/openai/turn';
 
 /** An engine whose prefills finish when the test says so. */
 class FakeEngine implements PrefillEngine {

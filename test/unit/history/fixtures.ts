@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Conversation, imageViewOf } from '../../../src/core/chat/conversation';
-import type { ChatTurn } from '../../../src/core/chat/turn';
+import type { ChatTurn } from '../../../src/core/openai/turn';
 import { recordFromTurns } from '../../../src/core/history/convert';
 import type { ConversationRecord } from '../../../src/core/history/record';
 import type { PreparedImage } from '../../../src/core/images/prepare';

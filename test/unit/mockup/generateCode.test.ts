@@ -3,9 +3,9 @@
 // stopping part-way, which must keep the code written so far, marked incomplete.
 
 import assert from 'node:assert/strict';
-import type { ChatTurn } from '../../../src/core/chat/turn';
+import type { ChatTurn } from '../../../src/core/openai/turn';
 import type { ChatEngine, EngineDescription } from '../../../src/core/engine/chatEngine';
-import type { ChatCompletionOptions, ChatStreamEvent } from '../../../src/core/engine/openAiClient';
+import type { ChatCompletionOptions, ChatStreamEvent } from '../../../src/core/openai/openAiClient';
 import { GlimpseError } from '../../../src/core/errors';
 import type { PreparedImage } from '../../../src/core/images/prepare';
 import { defaultInventoryMaxTokens, generateMockupCode, type MockupEvent, type MockupRequest } from '../../../src/core/mockup/generateCode';

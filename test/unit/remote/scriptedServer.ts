@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from '../../../src/core/engine/openAiClient';
+import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from '../../../src/core/openai/openAiClient';
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 

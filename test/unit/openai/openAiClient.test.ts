@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { streamChatCompletion, toOpenAiMessages, type ChatStreamEvent } from '../../../src/core/engine/openAiClient';
+import { streamChatCompletion, toOpenAiMessages, type ChatStreamEvent } from '../../../src/core/openai/openAiClient';
 import { freePort } from '../../../src/core/engine/freePort';
 import type { PreparedImage } from '../../../src/core/images/prepare';
 import { rejectsWithCode } from '../../fixtures/glimpseErrors';

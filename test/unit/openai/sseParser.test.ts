@@ -1,7 +1,7 @@
 // The SSE parser must give the same events however the bytes are split.
 
 import assert from 'node:assert/strict';
-import { SseParser } from '../../../src/core/engine/sseParser';
+import { SseParser } from '../../../src/core/openai/sseParser';
 
 const stream =
   ': keep-alive\n\n' +

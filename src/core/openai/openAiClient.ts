@@ -2,13 +2,13 @@
 // llama-server on 127.0.0.1, or a team's remote server (llama-server, vLLM, Ollama, a gateway).
 // Streams chat completions over SSE, retries a short rate-limit wait, maps HTTP and stream errors
 // to GlimpseErrors that say what to do, and stops the request when the signal aborts. The HTTP
-// request itself, with its connect and idle timeouts, is in ../remote/httpRequest.ts.
+// request itself, with its connect and idle timeouts, is in httpRequest.ts.
 
 import { GlimpseError } from '../errors';
-import type { ChatTurn } from '../chat/turn';
+import type { ChatTurn } from './turn';
 import { toDataUri } from '../images/prepare';
-import { httpStatusError, parseRetryAfter, summariseErrorBody } from '../remote/httpErrors';
-import { cancelledError, sendHttpRequest, type HttpResponse } from '../remote/httpRequest';
+import { httpStatusError, parseRetryAfter, summariseErrorBody } from './httpErrors';
+import { cancelledError, sendHttpRequest, type HttpResponse } from './httpRequest';
 import { SseParser, type ServerSentEvent } from './sseParser';
 
 /** Defaults sized for a remote server; the embedded engine answers long before any of them. */

@@ -1,7 +1,7 @@
 // Reading Retry-After and shortening error bodies to the line a user sees.
 
 import assert from 'node:assert/strict';
-import { httpStatusError, parseRetryAfter, summariseErrorBody } from '../../../src/core/remote/httpErrors';
+import { httpStatusError, parseRetryAfter, summariseErrorBody } from '../../../src/core/openai/httpErrors';
 
 describe('HTTP error answers', () => {
   const now = Date.parse('2026-01-01T12:00:00Z');

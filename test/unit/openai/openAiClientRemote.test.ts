@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { RemoteRateLimitedError } from '../../../src/core/remote/httpErrors';
-import { streamChatCompletion, type RetryNotice } from '../../../src/core/engine/openAiClient';
+import { RemoteRateLimitedError } from '../../../src/core/openai/httpErrors';
+import { streamChatCompletion, type RetryNotice } from '../../../src/core/openai/openAiClient';
 import {
   answerHello, ask, assertStillWorks, json, sseChunk, textOf, withScriptedServer, type Handler,
 } from '../remote/scriptedServer';
