@@ -5,6 +5,7 @@
 // read from the server's log).
 
 import { explainImage } from '../src/core/chat/explainImage';
+import { LocalEngine } from '../src/core/engine/localEngine';
 import { LlamaServer } from '../src/core/engine/llamaServer';
 import { parseLlamaLog } from './llamaLog';
 
@@ -25,11 +26,11 @@ export async function runColdStart(options: { serverPath?: string; modelPath: st
   const started = performance.now();
   const phases: Partial<ColdStartPhases> = {};
   try {
-    const result = await explainImage(server, { imagePaths: [options.imagePath], question: 'Describe this image.' }, { maxTokens: 4, temperature: 0 }, (phase) => {
+    const result = await explainImage(new LocalEngine(server), { images: [{ path: options.imagePath }], question: 'Describe this image.' }, { maxTokens: 4, temperature: 0 }, (phase) => {
       const at = performance.now() - started;
-      if (phase.phase === 'checked-pair') phases.pairCheckedMs = at;
+      if (phase.phase === 'described') phases.pairCheckedMs = at;
       if (phase.phase === 'prepared-images') phases.imagePreparedMs = at;
-      if (phase.phase === 'server-ready') phases.serverReadyMs = at;
+      if (phase.phase === 'engine-ready') phases.serverReadyMs = at;
       if (phase.phase === 'first-token') phases.firstTokenMs = at;
     });
     for await (const event of result.events) void event;

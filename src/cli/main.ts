@@ -3,15 +3,24 @@
 //   glimpse explain <image…> [--question Q] [--kind K] [--model M --mmproj P] …   streams an answer
 //   glimpse mockup <image> [--target T] [--one-step] [--out F] [--model M …]       writes code from a mockup
 //   glimpse doctor [--model M --mmproj P] [--server S]                          checks the setup
-// Model paths come from the flags or from GLIMPSE_MODEL / GLIMPSE_MMPROJ.
+// Model paths come from the flags or from GLIMPSE_MODEL / GLIMPSE_MMPROJ; --remote URL talks to a
+// team's OpenAI-compatible server instead (its key in GLIMPSE_REMOTE_API_KEY). The flows and their
+// defaults are the core's (chat/explainImage.ts, mockup/runMockup.ts), the same as the extension's.
 
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { explainImage } from '../core/chat/explainImage';
+import { explainDefaults, explainImage } from '../core/chat/explainImage';
 import type { ImageKind } from '../core/chat/prompts';
-import { LlamaServer } from '../core/engine/llamaServer';
+import type { ChatEngine } from '../core/engine/chatEngine';
+import { LocalEngine } from '../core/engine/localEngine';
 import { asGlimpseError, GlimpseError, isCancelled } from '../core/errors';
+import { bundledCatalogPath, loadCatalog } from '../core/models/catalog';
+import { catalogEntryForModel, engineContextSize } from '../core/models/contextSize';
+import { RemoteEngine } from '../core/remote/remoteEngine';
+import { validateRemoteBaseUrl } from '../core/remote/remoteEndpoint';
 import { runDoctor } from './doctor';
-import { mockupDefaultContextSize, mockupDefaultMaxTokens, parseMockupArgs, runMockup, type MockupCliOptions } from './mockup';
+import { mockupDefaults } from '../core/mockup/runMockup';
+import { parseMockupArgs, runMockupCommand, type MockupCliOptions } from './mockup';
 import { parseGpuLayers } from '../core/engine/gpuLayers';
 
 const usage = `Usage:
@@ -23,6 +32,9 @@ Options:
   --model <file>        language model GGUF (or GLIMPSE_MODEL)
   --mmproj <file>       projector GGUF that gives it vision (or GLIMPSE_MMPROJ)
   --server <file>       llama-server binary (default: the built engine, then PATH)
+  --remote <url>        use a team's OpenAI-compatible server instead of a local model
+                        (its API key in GLIMPSE_REMOTE_API_KEY)
+  --remote-model <name> the model to ask on --remote (default: the server's own)
   --question <text>     what to ask (default: explain the image)
   --kind <kind>         auto | screenshot | diagram | ui-mockup | photo
   --target <target>     mockup: html | tailwind | react | vue (default html)
@@ -32,10 +44,10 @@ Options:
   --score               mockup: render the page and score it against the mockup
   --browser <file>      mockup --score: Chromium/Chrome/Edge to render with (or GLIMPSE_BROWSER)
   --threads <n>         CPU threads (default: all cores, up to 4; cores-1 above)
-  --ctx <n>             context size in tokens (default 4096; mockup 8192)
+  --ctx <n>             context size in tokens (default: the model's in Glimpse's catalog, else 8192)
   --gpu-layers <n|auto> model layers on the GPU (llama-server -ngl; default auto: the engine
                         decides; needs a Vulkan or CUDA engine build, see 'glimpse doctor')
-  --max-tokens <n>      answer length limit (default 512; mockup 4096)
+  --max-tokens <n>      answer length limit (default ${explainDefaults.maxTokens}; mockup ${mockupDefaults.maxTokens})
   --temperature <t>     sampling temperature (default 0.2)
   --seed <n>            sampling seed
   --stats               print timings to stderr at the end
@@ -52,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
       model: { type: 'string' },
       mmproj: { type: 'string' },
       server: { type: 'string' },
+      remote: { type: 'string' },
+      'remote-model': { type: 'string' },
       question: { type: 'string', short: 'q' },
       kind: { type: 'string' },
       target: { type: 'string' },
@@ -86,48 +100,27 @@ async function main(argv: string[]): Promise<number> {
   }
   const mockup: MockupCliOptions | undefined = command === 'mockup' ? parseMockupArgs(rest, values) : undefined;
   if (rest.length === 0) throw new GlimpseError('image-missing', 'Name the image to explain: glimpse explain <image>.');
-  if (!modelPath) {
-    throw new GlimpseError('file-missing', 'No model given. Pass --model <model.gguf> --mmproj <mmproj.gguf>, or set GLIMPSE_MODEL and GLIMPSE_MMPROJ.');
-  }
   const kind = values.kind as ImageKind | undefined;
   if (kind && !kinds.includes(kind)) throw new GlimpseError('invalid-argument', `--kind must be one of ${kinds.join(', ')}.`);
+  const sampling = {
+    maxTokens: optionalNumber(values['max-tokens'], '--max-tokens'),
+    temperature: optionalNumber(values.temperature, '--temperature'),
+    seed: optionalNumber(values.seed, '--seed'),
+  };
 
-  const verbose = Boolean(values.verbose);
-  const server = new LlamaServer(
-    {
-      serverPath: values.server,
-      modelPath,
-      mmprojPath,
-      threads: optionalNumber(values.threads, '--threads'),
-      contextSize: optionalNumber(values.ctx, '--ctx') ?? (mockup ? mockupDefaultContextSize : undefined),
-      gpuLayers: gpuLayersArgument(values['gpu-layers']),
-    },
-    {
-      info: (m) => verbose && process.stderr.write(`[glimpse] ${m}\n`),
-      warn: (m) => process.stderr.write(`[glimpse] ${m}\n`),
-      error: (m) => process.stderr.write(`[glimpse] ${m}\n`),
-      server: (line) => verbose && process.stderr.write(`[llama-server] ${line}\n`),
-    },
-  );
+  const engine = values.remote ? remoteEngine(values.remote, values['remote-model']) : await localEngine(values, modelPath, mmprojPath);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    if (mockup) {
-      return await runMockup(server, mockup, {
-        maxTokens: optionalNumber(values['max-tokens'], '--max-tokens') ?? mockupDefaultMaxTokens,
-        temperature: optionalNumber(values.temperature, '--temperature') ?? 0.2,
-        seed: optionalNumber(values.seed, '--seed'),
-        cachePrompt: true,
-      }, controller.signal);
-    }
+    if (mockup) return await runMockupCommand(engine, mockup, sampling, controller.signal);
     const result = await explainImage(
-      server,
-      { imagePaths: rest, question: values.question, kind },
+      engine,
+      { images: rest.map((image) => ({ path: image })), question: values.question, kind },
       {
-        maxTokens: optionalNumber(values['max-tokens'], '--max-tokens') ?? 512,
-        temperature: optionalNumber(values.temperature, '--temperature') ?? 0.2,
-        seed: optionalNumber(values.seed, '--seed'),
+        maxTokens: sampling.maxTokens ?? explainDefaults.maxTokens,
+        temperature: sampling.temperature ?? explainDefaults.temperature,
+        ...(sampling.seed === undefined ? {} : { seed: sampling.seed }),
         cachePrompt: true,
       },
       (phase) => {
@@ -139,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
             process.stderr.write(`[glimpse] ${image.label}: ${size}\n`);
           }
         }
-        if (phase.phase === 'server-ready') process.stderr.write(`[glimpse] engine ready in ${phase.ms} ms\n`);
+        if (phase.phase === 'engine-ready') process.stderr.write(`[glimpse] engine ready in ${phase.ms} ms\n`);
       },
       controller.signal,
     );
@@ -165,8 +158,49 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   } finally {
     process.off('SIGINT', onSigint);
-    await server.dispose();
+    if (engine instanceof LocalEngine) await engine.dispose();
   }
+}
+
+interface EngineFlags {
+  readonly server?: string;
+  readonly threads?: string;
+  readonly ctx?: string;
+  readonly 'gpu-layers'?: string;
+  readonly verbose?: boolean;
+}
+
+/** The model on this machine, in a llama-server of its own; its context as the extension would start it. */
+async function localEngine(values: EngineFlags, modelPath: string | undefined, mmprojPath: string | undefined): Promise<LocalEngine> {
+  if (!modelPath) {
+    throw new GlimpseError('file-missing', 'No model given. Pass --model <model.gguf> --mmproj <mmproj.gguf>, set GLIMPSE_MODEL and GLIMPSE_MMPROJ, or use --remote <url>.');
+  }
+  // dist/cli.js → models/catalog.json, shipped beside it.
+  const catalog = await loadCatalog(bundledCatalogPath(path.join(__dirname, '..'))).catch(() => undefined);
+  const verbose = Boolean(values.verbose);
+  return LocalEngine.create(
+    {
+      serverPath: values.server,
+      modelPath,
+      mmprojPath,
+      threads: optionalNumber(values.threads, '--threads'),
+      contextSize: engineContextSize(optionalNumber(values.ctx, '--ctx'), catalogEntryForModel(catalog, modelPath)),
+      gpuLayers: gpuLayersArgument(values['gpu-layers']),
+    },
+    {
+      info: (m) => verbose && process.stderr.write(`[glimpse] ${m}\n`),
+      warn: (m) => process.stderr.write(`[glimpse] ${m}\n`),
+      error: (m) => process.stderr.write(`[glimpse] ${m}\n`),
+      server: (line) => verbose && process.stderr.write(`[llama-server] ${line}\n`),
+    },
+  );
+}
+
+/** A team's server, as the extension's remote backend reaches it. */
+function remoteEngine(url: string, model: string | undefined): ChatEngine {
+  // Plain http is for a network the user trusts; the flag is theirs to give.
+  const baseUrl = validateRemoteBaseUrl(url, { allowInsecure: true });
+  return new RemoteEngine({ baseUrl, apiKey: process.env.GLIMPSE_REMOTE_API_KEY || undefined, model: model?.trim() || undefined });
 }
 
 /** --gpu-layers: a whole number of layers, or "auto" (the default: no -ngl, the engine decides). */

@@ -5,25 +5,14 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ChatEngine, EngineDescription } from '../core/engine/chatEngine';
-import type { LlamaServer } from '../core/engine/llamaServer';
-import type { ChatCompletionOptions } from '../core/openai/openAiClient';
+import type { ChatEngine } from '../core/engine/chatEngine';
 import { asGlimpseError, GlimpseError } from '../core/errors';
-import { prepareImage, type PreparedImage } from '../core/images/prepare';
+import type { PreparedImage } from '../core/images/prepare';
 import { appendedText } from '../core/mockup/extractCode';
-import { generateMockupCode, type MockupEvent, type MockupStepStats } from '../core/mockup/generateCode';
-import { incompleteMarker, isMockupTargetId, MOCKUP_TARGETS, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
-import { buildPreviewDocument } from '../core/mockup/previewDocument';
-import { loadTailwindRuntime } from '../core/mockup/tailwindRuntime';
-import { scoreMockup } from '../core/score/scoreMockup';
-import { imageBudgetFor } from '../core/models/imageBudget';
-import { estimateImageTokens } from '../core/models/imageTokens';
-import { noProjectorMessage } from '../core/models/pairCheck';
-
-/** Room for the image, the inventory and a whole page of code (the explain default, 4096, is not). */
-export const mockupDefaultContextSize = 8192;
-/** A full page of HTML with its CSS is often 2,000-3,500 tokens. */
-export const mockupDefaultMaxTokens = 4096;
+import type { MockupStepStats } from '../core/mockup/generateCode';
+import { mockupCompletionOptions, runMockup, type RunMockupEvent, type RunMockupRequest } from '../core/mockup/runMockup';
+import { scoreGeneratedCode } from '../core/mockup/scoreCode';
+import { isMockupTargetId, MOCKUP_TARGETS, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
 
 export interface MockupCliOptions {
   readonly imagePath: string;
@@ -68,56 +57,32 @@ export function parseMockupArgs(images: readonly string[], flags: MockupFlags): 
   };
 }
 
-/** The embedded server as a ChatEngine (what the extension's EngineHost does for its own server). */
-export function llamaServerEngine(server: LlamaServer): ChatEngine {
-  return {
-    async describe(): Promise<EngineDescription> {
-      const pair = await server.pairInfo();
-      const vision = pair.vision;
-      return {
-        modelLabel: pair.modelName,
-        vision: Boolean(vision),
-        visionRefusal: vision ? undefined : noProjectorMessage(pair.modelName),
-        imageBudget: imageBudgetFor(pair),
-        imageTokens: vision ? (width, height) => estimateImageTokens(vision, { width, height }) : undefined,
-      };
-    },
-    async ensureReady(signal) {
-      await server.start(signal);
-    },
-    chat: (turns, options, signal) => server.chat(turns, options, signal),
-  };
-}
-
 const log = (message: string) => process.stderr.write(`[glimpse] ${message}\n`);
 
+/** The core request for these options: the flow's defaults fill what the command line leaves out. */
+export function mockupRequest(options: MockupCliOptions, sampling: Pick<RunMockupRequest, 'maxTokens' | 'temperature' | 'seed'>): RunMockupRequest {
+  return { image: { path: options.imagePath }, target: options.target, twoStep: options.twoStep, instructions: options.instructions, ...sampling };
+}
+
 /** Runs the whole command; the exit code: 0 done, 1 no code in the answer, 130 stopped. */
-export async function runMockup(server: LlamaServer, options: MockupCliOptions, completion: ChatCompletionOptions, signal: AbortSignal): Promise<number> {
+export async function runMockupCommand(engine: ChatEngine, options: MockupCliOptions, sampling: Pick<RunMockupRequest, 'maxTokens' | 'temperature' | 'seed'>, signal: AbortSignal): Promise<number> {
   const target = mockupTarget(options.target);
-  const engine = llamaServerEngine(server);
-  const description = await engine.describe();
-  if (description.vision === false) throw new GlimpseError('model-no-vision', description.visionRefusal ?? `${description.modelLabel} cannot read images.`);
-
-  // Load the model while the image is prepared; both settle before either error is reported.
-  const started = Date.now();
-  const [ready, prepared] = await Promise.allSettled([
-    engine.ensureReady(signal).then(() => log(`engine ready in ${Date.now() - started} ms`)),
-    prepareImage({ path: options.imagePath }, description.imageBudget, undefined, signal),
-  ]);
-  if (prepared.status === 'rejected') throw prepared.reason;
-  if (ready.status === 'rejected') throw ready.reason;
-  const image = prepared.value;
-  log(`${image.label}: ${sizeLine(image, description)}; writing ${target.label}${options.twoStep ? ' after listing what the mockup holds' : ''}`);
-
+  let image: PreparedImage | undefined;
   // Stream the code to a terminal; a pipe or --out gets only the final file.
   const streamToStdout = !options.outPath && Boolean(process.stdout.isTTY);
   let printed = '';
   let streamBroken = false;
   let inventory = '';
-  let done: Extract<MockupEvent, { type: 'done' }> | undefined;
-  const events = generateMockupCode(engine, { image, target: target.id, twoStep: options.twoStep, instructions: options.instructions }, completion, signal);
-  for await (const event of events) {
+  let done: Extract<RunMockupEvent, { type: 'done' }> | undefined;
+  for await (const event of runMockup(engine, mockupRequest(options, sampling), signal)) {
     switch (event.type) {
+      case 'prepared':
+        image = event.image;
+        log(`${image.label}: ${sizeLine(image, event.imageTokens)}; writing ${target.label}${options.twoStep ? ' after listing what the mockup holds' : ''}`);
+        break;
+      case 'engine-ready':
+        log(`engine ready in ${event.ms} ms`);
+        break;
       case 'phase':
         if (inventory && !inventory.endsWith('\n')) process.stderr.write('\n');
         log(event.phase === 'inventory' ? 'what the mockup holds:' : `${target.label}:`);
@@ -144,7 +109,7 @@ export async function runMockup(server: LlamaServer, options: MockupCliOptions, 
         break;
     }
   }
-  if (!done) throw new GlimpseError('internal', 'The mockup generation ended without a result.');
+  if (!done || !image) throw new GlimpseError('internal', 'The mockup generation ended without a result.');
   if (options.stats) {
     if (done.stats.inventory) log(`inventory: ${stepLine(done.stats.inventory)}`);
     if (done.stats.code) log(`code: ${stepLine(done.stats.code)}`);
@@ -160,13 +125,11 @@ export async function runMockup(server: LlamaServer, options: MockupCliOptions, 
     return 1;
   }
 
-  const why = done.cancelled ? 'generation was stopped' : done.truncated ? 'the answer reached the token limit' : undefined;
-  const file = why ? `${incompleteMarker(target.id, why)}\n${done.code}` : done.code;
   if (options.outPath) {
-    await writeOut(options.outPath, file);
-    log(`wrote ${options.outPath}${why ? ' (incomplete)' : ''}`);
+    await writeOut(options.outPath, done.file);
+    log(`wrote ${options.outPath}${done.incomplete ? ' (incomplete)' : ''}`);
   } else if (!streamToStdout) {
-    process.stdout.write(file);
+    process.stdout.write(done.file);
   } else {
     // The final code tidies the ends and may fold a separate CSS block into the page.
     const rest = streamBroken ? undefined : appendedText(printed, done.code);
@@ -179,7 +142,7 @@ export async function runMockup(server: LlamaServer, options: MockupCliOptions, 
     }
   }
 
-  if (done.truncated) log(`the code is cut off at the --max-tokens limit (${completion.maxTokens ?? 'default'}); run again with a larger --max-tokens (and --ctx).`);
+  if (done.truncated) log(`the code is cut off at the --max-tokens limit (${mockupCompletionOptions(sampling).maxTokens}); run again with a larger --max-tokens (and --ctx).`);
   if (done.cancelled) {
     log('stopped; the code so far is kept and marked as incomplete');
     return 130;
@@ -199,30 +162,16 @@ export async function runMockup(server: LlamaServer, options: MockupCliOptions, 
 
 /** --score: renders the page headless at the mockup's size and compares it with the mockup. */
 async function printScore(options: MockupCliOptions, target: MockupTarget, image: PreparedImage, code: string, signal: AbortSignal): Promise<void> {
-  if (target.preview === 'none') {
-    log(`--score: ${target.label} has no page to render; skipped`);
+  if (target.preview !== 'none') log('scoring: rendering the page in a headless browser…');
+  // dist/cli.js → media/: the Tailwind browser runtime bundled with Glimpse. Without --browser,
+  // locateBrowser reads GLIMPSE_BROWSER itself (with a message naming it).
+  const score = await scoreGeneratedCode({ image, code, target, mediaDirectory: path.join(__dirname, '..', 'media'), browserPath: options.browserPath, signal });
+  if (score.state === 'skipped') {
+    log(`--score skipped: ${score.reason}`);
     return;
   }
-  let runtime: string | undefined;
-  if (target.preview === 'tailwind') {
-    // dist/cli.js → media/vendor/: the Tailwind browser runtime bundled with Glimpse.
-    runtime = await loadTailwindRuntime(path.join(__dirname, '..', 'media'));
-    if (runtime === undefined) log('--score: the bundled Tailwind runtime is missing (run `npm run build`); the page is scored unstyled');
-  }
-  log('scoring: rendering the page in a headless browser…');
-  const result = await scoreMockup({
-    // What was prepared (any format Glimpse reads; sharp alone cannot read BMP), at the mockup's own size below.
-    mockup: image.data,
-    designSize: { width: image.originalWidth, height: image.originalHeight },
-    html: buildPreviewDocument(code, target.preview, runtime),
-    // Without --browser, locateBrowser reads GLIMPSE_BROWSER itself (with a message naming it).
-    browserPath: options.browserPath,
-    signal,
-  });
-  if (result.skipped) {
-    log(`--score skipped: ${result.reason}`);
-    return;
-  }
+  const { result } = score;
+  if (score.unstyled) log('--score: the bundled Tailwind runtime is missing (run `npm run build`); the page was scored unstyled');
   log(`visual score ${Math.round(result.score * 100)}/100 (SSIM ${result.ssim.toFixed(3)}, colour similarity ${result.colour.toFixed(3)}; rendered ${result.width}×${result.height} in ${result.ms} ms with ${result.browser})`);
   if (options.outPath) {
     const renderPath = `${options.outPath}.render.png`;
@@ -231,9 +180,8 @@ async function printScore(options: MockupCliOptions, target: MockupTarget, image
   }
 }
 
-function sizeLine(image: PreparedImage, description: EngineDescription): string {
+function sizeLine(image: PreparedImage, tokens: number | undefined): string {
   const size = image.downscaled ? `${image.originalWidth}×${image.originalHeight} → ${image.width}×${image.height}` : `${image.width}×${image.height}`;
-  const tokens = description.imageTokens?.(image.width, image.height);
   return tokens === undefined ? size : `${size} (~${tokens} image tokens)`;
 }
 

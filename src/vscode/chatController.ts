@@ -7,12 +7,14 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { Conversation, imageViewOf, type PendingAnswer } from '../core/chat/conversation';
 import { DraftPrefill } from '../core/chat/draftPrefill';
-import type { EngineDescription } from '../core/engine/chatEngine';
+import { explainImage, prepareImages } from '../core/chat/explainImage';
+import { requireVision, type EngineDescription } from '../core/engine/chatEngine';
+import type { ChatCompletionOptions, ChatStreamEvent } from '../core/openai/openAiClient';
 import type { ConversationHistory } from '../core/history/conversationHistory';
 import { SUPPORTED_IMAGE_EXTENSIONS } from '../core/images/formats';
 import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
 import { cropImage, cropPreview, isWholeImage } from '../core/images/crop';
-import { prepareImage, type ImageInput, type PreparedImage } from '../core/images/prepare';
+import type { ImageInput, PreparedImage } from '../core/images/prepare';
 import { thumbnailDataUri } from '../core/images/thumbnail';
 import { maxAttachmentBytes, type AnswerStats, type ErrorAction, type HostMessage, type ImageView, type PendingImageView, type PixelRect, type TurnView, type WebviewMessage } from '../core/protocol';
 import { runCodeAction } from './codeActions';
@@ -49,6 +51,12 @@ interface PendingImage {
   readonly crop?: PixelRect;
   /** The crop, cut at full resolution from `source`: what the question (and a mockup) takes. */
   readonly cropped?: ImageInput;
+}
+
+/** The sampling of every chat answer, from the settings (which default to the core's explainDefaults). */
+function answerOptions(): ChatCompletionOptions {
+  const config = readConfig();
+  return { maxTokens: config.maxTokens, temperature: config.temperature, cachePrompt: true };
 }
 
 export function actionsFor(code: GlimpseErrorCode): ErrorAction[] {
@@ -183,22 +191,31 @@ export class ChatController implements vscode.Disposable {
     return this.conversation.isEmpty ? undefined : this.conversation.id;
   }
 
-  /** Explain Image: prepares the images first, so a bad image leaves the current conversation alone. */
+  /**
+   * Explain Image, through the core's flow (core/chat/explainImage.ts): the images are prepared
+   * while the engine starts, and a bad image leaves the current conversation alone.
+   */
   async explain(files: readonly vscode.Uri[], question?: string): Promise<AnswerOutcome> {
     this.stop();
     this.draftPrefill.cancel();
     const controller = new AbortController();
     this.current = controller;
     try {
-      const engine = await this.describeForImages();
-      const { images, views } = await this.prepareForModel(engine, files.map((file) => ({ path: file.fsPath })), controller.signal);
+      const explanation = await explainImage(
+        this.engine,
+        { images: files.map((file) => ({ path: file.fsPath })), question, limits: { maxFileBytes: readConfig().maxImageBytes } },
+        answerOptions(),
+        undefined,
+        controller.signal,
+      );
+      const views = await this.viewsOf(explanation.description, explanation.images);
       this.conversation = new Conversation();
       this.restoredFromHistory = true;
-      const { pending } = this.conversation.begin(images, views, question);
+      const { pending } = this.conversation.begin(explanation.images, views, question, undefined, explanation.turns);
       void this.history?.save(this.conversation, this.engine.modelLabel);
       this.openPanel();
       this.sendSnapshot();
-      return await this.answer(pending, controller);
+      return await this.answer(pending, controller, explanation.events);
     } catch (error) {
       if (this.current === controller) this.current = undefined;
       this.post({ type: 'busy', busy: false });
@@ -295,19 +312,22 @@ export class ChatController implements vscode.Disposable {
   /** The engine's description, refusing when its model cannot see images (never dropped silently). */
   private async describeForImages(): Promise<EngineDescription> {
     const engine = await this.engine.describe();
-    if (engine.vision === false) throw new GlimpseError('model-no-vision', engine.visionRefusal ?? `${engine.modelLabel} cannot see images.`);
+    requireVision(engine);
     return engine;
   }
 
   /** Prepares images once for this engine: the bytes to send and what the panel shows of them. */
   private async prepareForModel(engine: EngineDescription, inputs: readonly ImageInput[], signal?: AbortSignal, maxFileBytes = readConfig().maxImageBytes): Promise<{ images: PreparedImage[]; views: ImageView[] }> {
-    const limits = { maxFileBytes };
-    const images = await Promise.all(inputs.map((input) => prepareImage(input, engine.imageBudget, limits, signal)));
-    const views = await Promise.all(images.map(async (image) => {
+    const images = await prepareImages(engine, inputs, { maxFileBytes }, signal);
+    return { images, views: await this.viewsOf(engine, images) };
+  }
+
+  /** What the panel shows of prepared images: thumbnails, sizes, token counts, warnings. */
+  private viewsOf(engine: EngineDescription, images: readonly PreparedImage[]): Promise<ImageView[]> {
+    return Promise.all(images.map(async (image) => {
       this.log.info(`[chat] ${image.label}: ${image.originalWidth}×${image.originalHeight} sent as ${image.width}×${image.height} ${image.mimeType}`);
       return imageViewOf(image, await thumbnailDataUri(image), { tokens: engine.imageTokens?.(image.width, image.height), warning: downscaleWarning(image) });
     }));
-    return { images, views };
   }
 
   async retry(): Promise<AnswerOutcome | undefined> {
@@ -325,27 +345,32 @@ export class ChatController implements vscode.Disposable {
     this.current?.abort();
   }
 
-  private async answer(pending: PendingAnswer, controller: AbortController): Promise<AnswerOutcome> {
+  /** `events`: an answer already asked for (Explain Image); else the pending request is sent now. */
+  private async answer(pending: PendingAnswer, controller: AbortController, events?: AsyncIterable<ChatStreamEvent>): Promise<AnswerOutcome> {
     this.notice = undefined;
     const conversation = this.conversation;
     try {
-      return await this.streamAnswer(pending, controller);
+      return await this.streamAnswer(pending, controller, events ?? this.send(pending, controller.signal));
     } finally {
       await this.history?.save(conversation, this.engine.modelLabel);
     }
   }
 
-  private async streamAnswer(pending: PendingAnswer, controller: AbortController): Promise<AnswerOutcome> {
-    const config = readConfig();
+  /** The pending request, once the engine is ready. */
+  private async *send(pending: PendingAnswer, signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+    await this.engine.ensureReady(signal);
+    if (signal.aborted) throw new GlimpseError('cancelled', 'Stopped.');
+    yield* this.engine.chat(pending.request, answerOptions(), signal);
+  }
+
+  private async streamAnswer(pending: PendingAnswer, controller: AbortController, events: AsyncIterable<ChatStreamEvent>): Promise<AnswerOutcome> {
     const started = Date.now();
     let firstTokenMs: number | undefined;
     let stats: AnswerStats | undefined;
     let text = '';
     this.post({ type: 'busy', busy: true });
     try {
-      await this.engine.ensureReady(controller.signal);
-      if (controller.signal.aborted) throw new GlimpseError('cancelled', 'Stopped.');
-      for await (const event of this.engine.chat(pending.request, { maxTokens: config.maxTokens, temperature: config.temperature, cachePrompt: true }, controller.signal)) {
+      for await (const event of events) {
         if (event.type === 'delta') {
           firstTokenMs ??= Date.now() - started;
           text += event.text;

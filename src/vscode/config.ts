@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import type { LlamaServerConfig } from '../core/engine/llamaServer';
 import type { ServerSearch } from '../core/engine/locateServer';
 import { parseGpuLayers } from '../core/engine/gpuLayers';
+import { explainDefaults } from '../core/chat/explainImage';
+import { mockupDefaults } from '../core/mockup/runMockup';
 import { bundledEngineDirectory, downloadedEnginesDirectory } from './installation';
 
 export interface GlimpseConfig {
@@ -20,7 +22,8 @@ export interface GlimpseConfig {
   readonly modelDownloadBaseUrl: string | undefined;
   /** A mirror of github.com for Get the Engine; undefined: GitHub. */
   readonly engineDownloadBaseUrl: string | undefined;
-  readonly contextSize: number;
+  /** undefined: automatic (the catalog's context for the model, else 8192; see core/models/contextSize.ts). */
+  readonly contextSize: number | undefined;
   readonly maxTokens: number;
   readonly temperature: number;
   /** Prefill while typing (the embedded engine only): the draft is evaluated into the server's cache. */
@@ -70,17 +73,17 @@ export function readConfig(): GlimpseConfig {
     gpuLayers: gpuLayersValue(machineValue<unknown>(config, 'gpuLayers', 'auto')),
     modelDownloadBaseUrl: (machineValue(config, 'modelDownloadBaseUrl', '') ?? '').trim() || undefined,
     engineDownloadBaseUrl: (machineValue(config, 'engineDownloadBaseUrl', '') ?? '').trim() || undefined,
-    contextSize: config.get<number>('contextSize', 4096),
-    maxTokens: config.get<number>('maxTokens', 1024),
-    temperature: config.get<number>('temperature', 0.2),
+    contextSize: positiveOrUndefined(config.get<number>('contextSize', 0)),
+    maxTokens: config.get<number>('maxTokens', explainDefaults.maxTokens),
+    temperature: config.get<number>('temperature', explainDefaults.temperature),
     prefillWhileTyping: config.get<boolean>('chat.prefillWhileTyping', true) !== false,
     startTimeoutSeconds: config.get<number>('startTimeoutSeconds', 180),
     maxImageBytes: config.get<number>('maxImageMegabytes', 50) * 2 ** 20,
     browserPath: machinePath(config, 'browserPath'),
     mockup: {
-      twoStep: config.get<boolean>('mockup.twoStep', true) !== false,
+      twoStep: config.get<boolean>('mockup.twoStep', mockupDefaults.twoStep) !== false,
       score: config.get<boolean>('mockup.score', true) !== false,
-      maxTokens: config.get<number>('mockup.maxTokens', 2048),
+      maxTokens: config.get<number>('mockup.maxTokens', mockupDefaults.maxTokens),
     },
     backend: machineValue<string>(config, 'backend', 'embedded') === 'remote' ? 'remote' : 'embedded',
     remote: {
@@ -91,6 +94,10 @@ export function readConfig(): GlimpseConfig {
       vision: (['yes', 'no'] as const).find((v) => v === machineValue<string>(config, 'remote.vision', 'auto')) ?? 'auto',
     },
   };
+}
+
+function positiveOrUndefined(value: number | undefined): number | undefined {
+  return typeof value === 'number' && value > 0 ? value : undefined;
 }
 
 /** A machine-scoped setting: the user's (or remote machine's) value, never a workspace's. */

@@ -1,24 +1,30 @@
-// The engine as the extension sees it: one llama-server for the configured model pair, started on
-// first use behind a cancellable progress notification, reflected in the status bar, restarted
-// when a setting it depends on changes, and stopped when the extension deactivates.
+// The engine as the extension sees it: one ChatEngine at a time, picked from the settings, the
+// embedded llama-server (LocalEngine) or a team's server (RemoteEngine). The local one starts on
+// first use behind a cancellable progress notification; both are reflected in the status bar.
+//
+// Settings changes are applied in batches: a burst of writes (a model and its projector, typed in
+// the Settings editor, or a batch from engineSettingsBatch.ts) is applied once, when it is over,
+// and only when the engine in use does not already match it. An answer in progress is never cut
+// off by a settings change: it finishes on the engine it began on, and the log and the status bar
+// say that the new settings follow.
 
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { PrefillFigures } from '../core/engine/chatEngine';
-import type { ChatTurn } from '../core/openai/turn';
-import type { ChatEngine, EngineDescription } from '../core/engine/chatEngine';
-import { EnginePool } from '../core/engine/enginePool';
-import type { EngineState, LlamaServer, RunningServer } from '../core/engine/llamaServer';
+import type { ChatEngine, EngineDescription, PrefillEngine, PrefillFigures } from '../core/engine/chatEngine';
+import type { EngineState, LlamaServerConfig, RunningServer } from '../core/engine/llamaServer';
+import { LocalEngine, localEngineKey, localModelLabel } from '../core/engine/localEngine';
+import { GlimpseError } from '../core/errors';
+import type { ModelCatalog } from '../core/models/catalog';
+import { catalogEntryForModel, engineContextSize } from '../core/models/contextSize';
 import type { ChatCompletionOptions, ChatStreamEvent } from '../core/openai/openAiClient';
-import { imageBudgetFor } from '../core/models/imageBudget';
-import { estimateImageTokens } from '../core/models/imageTokens';
-import { noProjectorMessage, type VisionProjectorInfo } from '../core/models/pairCheck';
+import type { ChatTurn } from '../core/openai/turn';
+import type { EngineStatus } from '../core/protocol';
 import { RemoteEngine } from '../core/remote/remoteEngine';
 import { validateRemoteBaseUrl } from '../core/remote/remoteEndpoint';
-import { GlimpseError } from '../core/errors';
 import { remoteWindowHint } from '../core/remoteWindowHint';
-import type { EngineStatus } from '../core/protocol';
-import { affectsEngine, engineConfig, readConfig } from './config';
+import { affectsEngine, engineConfig, readConfig, type GlimpseConfig } from './config';
+import { isEngineSettingsBatchOpen, onDidCloseEngineSettingsBatch } from './engineSettingsBatch';
 import { engineLogger, type Log } from './log';
 import type { StatusBar } from './statusBar';
 
@@ -33,28 +39,56 @@ const statusOf: Record<EngineState, EngineStatus> = {
 /** The SecretStorage key of the remote server's API key (never kept in settings). */
 export const remoteApiKeySecret = 'glimpse.remote.apiKey';
 
+/** Settings writes closer together than this are one change (the Settings editor writes per keystroke). */
+export const settingsQuietMs = 400;
+
 export interface EngineStatusEvent {
   readonly status: EngineStatus;
   readonly modelLabel: string;
   readonly detail?: string;
 }
 
-export class EngineHost implements vscode.Disposable, ChatEngine {
-  private readonly pool: EnginePool;
-  private server: LlamaServer | undefined;
-  private serverSubscriptions: Array<{ dispose(): void }> = [];
+/** What the settings ask for; `key` tells two choices apart (equal keys: nothing to change). */
+type EngineChoice =
+  | { readonly kind: 'local'; readonly key: string; readonly config: LlamaServerConfig }
+  | { readonly kind: 'remote'; readonly key: string; readonly engine: () => RemoteEngine; readonly label: string };
+
+/** The engine in use, and the answers streaming from it. */
+interface ActiveEngine {
+  readonly key: string;
+  readonly engine: LocalEngine | RemoteEngine;
+  readonly subscriptions: Array<{ dispose(): void }>;
+  answering: number;
+  /** Set when newer settings replaced it mid-answer: runs when its last answer ends. */
+  retire?: () => void;
+}
+
+export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine {
+  private active: ActiveEngine | undefined;
   private modelLabelValue: string | undefined;
-  private remoteEngine: RemoteEngine | undefined;
+  /** A settings change not applied yet (the burst is not over, or a batch is open). */
+  private pendingChange: { timer?: NodeJS.Timeout; applied: Promise<void>; resolve: () => void } | undefined;
+  private applying: Promise<void> = Promise.resolve();
+  private startCount = 0;
   private readonly statusEmitter = new vscode.EventEmitter<EngineStatusEvent>();
   private readonly disposables: vscode.Disposable[] = [];
 
   readonly onDidChangeStatus = this.statusEmitter.event;
 
-  constructor(private readonly log: Log, private readonly statusBar: StatusBar, private readonly secrets: vscode.SecretStorage) {
-    this.pool = new EnginePool(engineLogger(log));
-    this.disposables.push(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsEngine(event)) void this.restart('settings changed');
-    }));
+  constructor(
+    private readonly log: Log,
+    private readonly statusBar: StatusBar,
+    private readonly secrets: vscode.SecretStorage,
+    private readonly catalog: () => Promise<ModelCatalog | undefined> = async () => undefined,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (affectsEngine(event)) this.settingsChanged();
+      }),
+      onDidCloseEngineSettingsBatch(() => {
+        if (this.pendingChange) this.flushSettings();
+      }),
+    );
   }
 
   /** "model name" for the panel and the status bar; marks synthetic test models as such. */
@@ -62,34 +96,23 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
     return this.modelLabelValue ?? labelFromPath(readConfig().modelPath);
   }
 
+  /** How many times a local engine process was started in this session (tests count restarts). */
+  get engineStarts(): number {
+    return this.startCount;
+  }
+
   /** What the configured model can do: from its GGUF headers, or by asking the remote server. */
-  async describe(): Promise<EngineDescription> {
-    if (readConfig().backend === 'remote') {
-      try {
-        const description = await (await this.remote()).describe();
-        this.modelLabelValue = description.modelLabel;
-        this.fire('idle');
-        return description;
-      } catch (error) {
-        this.fire('error', error instanceof Error ? error.message : String(error));
-        throw error;
-      }
+  async describe(signal?: AbortSignal): Promise<EngineDescription> {
+    const active = await this.current();
+    try {
+      const description = await active.engine.describe(signal);
+      this.modelLabelValue = description.modelLabel;
+      this.fire(active.engine instanceof LocalEngine ? statusOf[active.engine.server.state] : 'idle');
+      return description;
+    } catch (error) {
+      if (active.engine instanceof RemoteEngine) this.fire('error', error instanceof Error ? error.message : String(error));
+      throw error;
     }
-    const server = await this.acquire();
-    const pair = await server.pairInfo();
-    if (this.modelLabelValue === undefined) {
-      this.modelLabelValue = labelFor(pair.modelName);
-      this.fire(statusOf[server.state]);
-    }
-    return {
-      modelLabel: this.modelLabel,
-      vision: Boolean(pair.vision),
-      visionRefusal: pair.vision
-        ? undefined
-        : noProjectorMessage(pair.modelName),
-      imageBudget: imageBudgetFor(pair),
-      imageTokens: pair.vision ? (width, height) => estimateImageTokens(pair.vision as VisionProjectorInfo, { width, height }) : undefined,
-    };
   }
 
   /**
@@ -97,25 +120,29 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
    * the team's), and typing never starts a stopped engine.
    */
   async prefill(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillFigures | undefined> {
-    const config = readConfig();
-    if (config.backend === 'remote' || !config.prefillWhileTyping) return undefined;
-    const server = this.server;
-    if (!server?.current) return undefined;
-    return server.prefill(turns, signal);
+    if (!readConfig().prefillWhileTyping || this.pendingChange) return undefined;
+    const engine = this.active?.engine;
+    return engine instanceof LocalEngine ? engine.prefill(turns, signal) : undefined;
   }
 
   async ensureReady(signal?: AbortSignal): Promise<void> {
-    if (readConfig().backend === 'remote') return;
-    await this.ensureStarted(signal);
+    const active = await this.current();
+    if (active.engine instanceof LocalEngine) await this.startWithProgress(active.engine, signal);
   }
 
   async *chat(turns: readonly ChatTurn[], options: ChatCompletionOptions, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
-    if (readConfig().backend !== 'remote') {
-      const server = await this.acquire();
-      yield* server.chat(turns, options, signal);
-      return;
+    const active = await this.current();
+    active.answering++;
+    try {
+      if (active.engine instanceof LocalEngine) yield* active.engine.chat(turns, options, signal);
+      else yield* this.remoteChat(active.engine, turns, options, signal);
+    } finally {
+      active.answering--;
+      if (active.answering === 0) active.retire?.();
     }
-    const remote = await this.remote();
+  }
+
+  private async *remoteChat(remote: RemoteEngine, turns: readonly ChatTurn[], options: ChatCompletionOptions, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
     this.fire('generating');
     let failed: string | undefined;
     const onRetry = (notice: { attempt: number; waitMs: number; status: number }) => {
@@ -133,26 +160,168 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
     }
   }
 
-  /** The remote server from the settings and the API key in secret storage (made once per settings). */
-  private async remote(): Promise<RemoteEngine> {
-    if (!this.remoteEngine) {
-      const { remote } = readConfig();
-      if (!remote.url) {
-        throw new GlimpseError('remote-invalid-url', 'Glimpse is set to use a remote server ("glimpse.backend": "remote") but "glimpse.remote.url" is empty. Run "Glimpse: Set Up Remote Server…", or set "glimpse.backend" back to "embedded".');
-      }
-      const baseUrl = validateRemoteBaseUrl(remote.url, { allowInsecure: remote.allowInsecureHttp });
-      const apiKey = (await this.secrets.get(remoteApiKeySecret)) || undefined;
-      this.remoteEngine = new RemoteEngine({ baseUrl, apiKey, model: remote.model, headers: remote.headers }, remote.vision);
-      this.log.info(`[remote] using ${baseUrl}${remote.model ? ` (model ${remote.model})` : ''}${apiKey ? ' with an API key' : ''}`);
-    }
-    return this.remoteEngine;
+  /** Stops the engine in use (even one that matches the settings); it starts again on next use, or now if it was running. */
+  async restart(reason: string): Promise<void> {
+    await this.applySettings(reason, true);
   }
 
-  /** The server for the configured pair, started (with progress) if it is not running. */
-  async ensureStarted(signal?: AbortSignal): Promise<{ server: LlamaServer; running: RunningServer }> {
-    const server = await this.acquire();
-    if (server.current) return { server, running: server.current };
-    const running = await vscode.window.withProgress(
+  /**
+   * Applies the settings now (after any open batch). `force`: replace the engine even when it
+   * matches them (a new engine was downloaded, the user asked for a restart).
+   */
+  applySettings(reason: string, force = false): Promise<void> {
+    const pending = this.pendingChange;
+    if (pending?.timer) clearTimeout(pending.timer);
+    this.pendingChange = undefined;
+    this.applying = this.applying.then(() => this.apply(reason, force)).catch((error: unknown) => {
+      this.log.error(`[engine] could not apply the settings: ${error instanceof Error ? error.message : String(error)}`);
+    }).finally(() => pending?.resolve());
+    return this.applying;
+  }
+
+  /** A settings write: the engine follows once the burst (or the batch) is over. */
+  private settingsChanged(): void {
+    if (!this.pendingChange) {
+      let resolve!: () => void;
+      const applied = new Promise<void>((r) => (resolve = r));
+      this.pendingChange = { applied, resolve };
+    }
+    if (this.pendingChange.timer) clearTimeout(this.pendingChange.timer);
+    if (isEngineSettingsBatchOpen()) return;
+    this.pendingChange.timer = setTimeout(() => this.flushSettings(), settingsQuietMs);
+  }
+
+  private flushSettings(): void {
+    void this.applySettings('settings changed');
+  }
+
+  /** The engine for the settings, once any change in flight has been applied. */
+  private async current(): Promise<ActiveEngine> {
+    // A request right after a settings write does not wait out the quiet time; an open batch it does.
+    if (this.pendingChange && !isEngineSettingsBatchOpen()) this.flushSettings();
+    if (this.pendingChange) await this.pendingChange.applied;
+    await this.applying;
+    if (!this.active) this.active = this.activate(await this.choose());
+    return this.active;
+  }
+
+  private async apply(reason: string, force: boolean): Promise<void> {
+    const old = this.active;
+    if (!old) {
+      // Nothing in use yet: the next request makes the engine from the settings then.
+      this.modelLabelValue = undefined;
+      this.fire('idle');
+      return;
+    }
+    let choice: EngineChoice;
+    try {
+      choice = await this.choose();
+    } catch (error) {
+      // Settings that cannot make an engine (no model): stop the old one, the next request says why.
+      this.log.info(`[engine] ${reason}: ${error instanceof Error ? error.message : String(error)}`);
+      this.active = undefined;
+      await this.retire(old, false);
+      return;
+    }
+    if (!force && choice.key === old.key) {
+      this.log.info(`[engine] ${reason}; the engine in use already matches the settings`);
+      return;
+    }
+    const wasRunning = old.engine instanceof LocalEngine && Boolean(old.engine.server.current);
+    this.log.info(`[engine] ${force ? 'restarting' : 'switching'}: ${reason}`);
+    this.active = this.activate(choice);
+    this.modelLabelValue = undefined;
+    await this.retire(old, wasRunning);
+  }
+
+  /** Stops an engine that was replaced; mid-answer, once that answer ends. Starts the new local engine if the old one was running. */
+  private async retire(old: ActiveEngine, startNext: boolean): Promise<void> {
+    const finish = async () => {
+      for (const s of old.subscriptions) s.dispose();
+      if (old.engine instanceof LocalEngine) await old.engine.dispose();
+      this.fire('idle');
+      const next = this.active;
+      if (startNext && next?.engine instanceof LocalEngine) {
+        await this.startWithProgress(next.engine).catch((error: unknown) => {
+          this.log.error(`[engine] could not start with the new settings: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      }
+    };
+    if (old.answering === 0) return finish();
+    const detail = 'new engine settings apply when this answer ends';
+    this.log.info(`[engine] an answer is in progress: it finishes on the current engine; ${detail}`);
+    this.fire('generating', detail);
+    old.retire = () => void finish();
+  }
+
+  /** The engine the settings ask for. Throws when they cannot make one (no model, a bad remote URL). */
+  private async choose(): Promise<EngineChoice> {
+    const settings = readConfig();
+    if (settings.backend === 'remote') return this.chooseRemote(settings);
+    const config = engineConfig(settings);
+    if (!config) {
+      throw new GlimpseError(
+        'model-not-configured',
+        'Glimpse needs a vision model: run "Glimpse: Manage Models" to download one (SmolVLM 500M is small and fast), ' +
+          'or "Glimpse: Use Local Model Files…" for GGUF files you already have (the mmproj projector next to the model is found).' +
+          remoteWindowHint(vscode.env.remoteName),
+      );
+    }
+    const entry = catalogEntryForModel(await this.catalog(), config.modelPath);
+    const local: LlamaServerConfig = { ...config, contextSize: engineContextSize(config.contextSize, entry) };
+    return { kind: 'local', key: `local\n${localEngineKey(local)}`, config: local };
+  }
+
+  private async chooseRemote(settings: GlimpseConfig): Promise<EngineChoice> {
+    const { remote } = settings;
+    if (!remote.url) {
+      throw new GlimpseError('remote-invalid-url', 'Glimpse is set to use a remote server ("glimpse.backend": "remote") but "glimpse.remote.url" is empty. Run "Glimpse: Set Up Remote Server…", or set "glimpse.backend" back to "embedded".');
+    }
+    const baseUrl = validateRemoteBaseUrl(remote.url, { allowInsecure: remote.allowInsecureHttp });
+    const apiKey = (await this.secrets.get(remoteApiKeySecret)) || undefined;
+    const keyHash = apiKey ? createHash('sha256').update(apiKey).digest('hex') : '';
+    return {
+      kind: 'remote',
+      key: `remote\n${JSON.stringify({ baseUrl, model: remote.model, headers: remote.headers, vision: remote.vision, keyHash })}`,
+      label: `${baseUrl}${remote.model ? ` (model ${remote.model})` : ''}${apiKey ? ' with an API key' : ''}`,
+      engine: () => new RemoteEngine({ baseUrl, apiKey, model: remote.model, headers: remote.headers }, remote.vision),
+    };
+  }
+
+  private activate(choice: EngineChoice): ActiveEngine {
+    if (choice.kind === 'remote') {
+      this.log.info(`[remote] using ${choice.label}`);
+      return { key: choice.key, engine: choice.engine(), subscriptions: [], answering: 0 };
+    }
+    const engine = LocalEngine.create(choice.config, engineLogger(this.log));
+    const { server } = engine;
+    const subscriptions = [
+      server.onDidChangeState((state) => {
+        if (this.active?.engine !== engine) return;
+        const detail = state === 'error' && server.lastExit ? `llama-server stopped (${server.lastExit.signal ?? `exit code ${server.lastExit.code}`})` : undefined;
+        this.fire(statusOf[state], detail);
+      }),
+      server.onDidStartPhase((phase) => {
+        if (phase.phase === 'checking') this.startCount++;
+        if (phase.phase === 'loading' && this.active?.engine === engine) {
+          this.modelLabelValue = localModelLabel(phase.modelName);
+          this.fire('loading');
+        }
+      }),
+      server.onDidExit((exit) => {
+        if (!exit.expected) {
+          this.log.error(`[engine] llama-server stopped unexpectedly (${exit.signal ?? `exit code ${exit.code}`}). Its last lines:\n${exit.lastLines.join('\n')}`);
+        }
+      }),
+    ];
+    return { key: choice.key, engine, subscriptions, answering: 0 };
+  }
+
+  /** Starts the local engine if it is not running, with a cancellable progress notification. */
+  private async startWithProgress(engine: LocalEngine, signal?: AbortSignal): Promise<RunningServer> {
+    const { server } = engine;
+    if (server.current) return server.current;
+    return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Glimpse', cancellable: true },
       async (progress, progressToken) => {
         const controller = new AbortController();
@@ -175,69 +344,6 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
         }
       },
     );
-    return { server, running };
-  }
-
-  /** The server object for the configured pair (not started). Throws when no model is set. */
-  async acquire(): Promise<LlamaServer> {
-    const config = engineConfig(readConfig());
-    if (!config) {
-      throw new GlimpseError(
-        'model-not-configured',
-        'Glimpse needs a vision model: run "Glimpse: Manage Models" to download one (SmolVLM 500M is small and fast), ' +
-          'or "Glimpse: Use Local Model Files…" for GGUF files you already have (the mmproj projector next to the model is found).' +
-          remoteWindowHint(vscode.env.remoteName),
-      );
-    }
-    const server = await this.pool.acquire(config);
-    if (server !== this.server) this.attach(server);
-    return server;
-  }
-
-  /** Stops the running engine; it starts again on next use (or now, if it was running). */
-  async restart(reason: string): Promise<void> {
-    const wasRunning = Boolean(this.server?.current);
-    this.log.info(`[engine] restarting: ${reason}`);
-    this.detach();
-    await this.pool.dispose();
-    this.remoteEngine = undefined;
-    this.modelLabelValue = undefined;
-    this.fire('idle');
-    if (wasRunning) {
-      try {
-        await this.ensureStarted();
-      } catch (error) {
-        this.log.error(`[engine] could not restart: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  }
-
-  private attach(server: LlamaServer): void {
-    this.detach();
-    this.server = server;
-    this.serverSubscriptions = [
-      server.onDidChangeState((state) => {
-        const detail = state === 'error' && server.lastExit ? `llama-server stopped (${server.lastExit.signal ?? `exit code ${server.lastExit.code}`})` : undefined;
-        this.fire(statusOf[state], detail);
-      }),
-      server.onDidStartPhase((phase) => {
-        if (phase.phase === 'loading') {
-          this.modelLabelValue = labelFor(phase.modelName);
-          this.fire('loading');
-        }
-      }),
-      server.onDidExit((exit) => {
-        if (!exit.expected) {
-          this.log.error(`[engine] llama-server stopped unexpectedly (${exit.signal ?? `exit code ${exit.code}`}). Its last lines:\n${exit.lastLines.join('\n')}`);
-        }
-      }),
-    ];
-  }
-
-  private detach(): void {
-    for (const s of this.serverSubscriptions) s.dispose();
-    this.serverSubscriptions = [];
-    this.server = undefined;
   }
 
   private fire(status: EngineStatus, detail?: string): void {
@@ -246,30 +352,28 @@ export class EngineHost implements vscode.Disposable, ChatEngine {
   }
 
   dispose(): void {
-    this.detach();
-    void this.pool.dispose();
+    void this.shutdown();
     for (const d of this.disposables) d.dispose();
     this.statusEmitter.dispose();
   }
 
   /** Awaitable shutdown for deactivate(): the child process is gone when it resolves. */
   async shutdown(): Promise<void> {
-    this.detach();
-    await this.pool.dispose();
+    if (this.pendingChange?.timer) clearTimeout(this.pendingChange.timer);
+    const active = this.active;
+    this.active = undefined;
+    if (!active) return;
+    for (const s of active.subscriptions) s.dispose();
+    if (active.engine instanceof LocalEngine) await active.engine.dispose();
   }
-}
-
-/** The model's name for the UI; the project's synthetic test models say what they are. */
-function labelFor(modelName: string): string {
-  return /synthetic/i.test(modelName) ? `${modelName} (synthetic demo model: random weights, gibberish answers)` : modelName;
-}
-
-function labelFromPath(modelPath: string | undefined): string {
-  return modelPath ? path.basename(modelPath).replace(/\.gguf$/i, '') : 'no model';
 }
 
 function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GB`;
   if (bytes >= 2 ** 20) return `${Math.round(bytes / 2 ** 20)} MB`;
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+function labelFromPath(modelPath: string | undefined): string {
+  return modelPath ? path.basename(modelPath).replace(/\.gguf$/i, '') : 'no model';
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { asGlimpseError } from '../core/errors';
 import { findProjectorFor } from '../core/models/findProjector';
 import { checkModelPair } from '../core/models/pairCheck';
+import { updateEngineSettings } from './engineSettingsBatch';
 
 export interface LocalModelChoice {
   readonly modelPath: string;
@@ -39,10 +40,8 @@ export async function useLocalModel(given?: LocalModelChoice): Promise<{ ok: boo
       }
     }
     const pair = await checkModelPair({ modelPath: picked, mmprojPath });
-    const config = vscode.workspace.getConfiguration('glimpse');
-    await config.update('modelPath', picked, vscode.ConfigurationTarget.Global);
-    await config.update('mmprojPath', mmprojPath ?? '', vscode.ConfigurationTarget.Global);
-    if (config.get('backend') === 'remote') await config.update('backend', 'embedded', vscode.ConfigurationTarget.Global);
+    const remote = vscode.workspace.getConfiguration('glimpse').get('backend') === 'remote';
+    await updateEngineSettings([['modelPath', picked], ['mmprojPath', mmprojPath ?? ''], ...(remote ? [['backend', 'embedded'] as const] : [])]);
     if (!given) {
       const vision = pair.vision ? `with its projector ${path.basename(pair.vision.mmprojPath)}` : 'without vision (text only)';
       void vscode.window.showInformationMessage(`Glimpse now uses ${pair.modelName} ${vision}.`);

@@ -1,16 +1,15 @@
-// Generate Code from Mockup: the image goes to the model once (prepared for its budget), the code
-// streams into a new editor in the target's language, a preview beside it renders the page in a
-// sandboxed iframe, and when a browser is found the render is scored against the mockup. Stopping
-// keeps the partial code, marked as such.
+// Generate Code from Mockup in the editor: the core's flow (core/mockup/runMockup.ts) shown as a
+// new editor in the target's language that the code streams into, a preview beside it rendering
+// the page in a sandboxed iframe, and, when a browser is found, the render scored against the
+// mockup. Stopping keeps the partial code, marked as such.
 
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
-import { generateMockupCode } from '../core/mockup/generateCode';
-import { buildPreviewDocument } from '../core/mockup/previewDocument';
-import { loadTailwindRuntime } from '../core/mockup/tailwindRuntime';
+import { runMockup } from '../core/mockup/runMockup';
+import { scoreGeneratedCode } from '../core/mockup/scoreCode';
 import { incompleteMarker, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
-import { prepareImage, type ImageInput, type PreparedImage } from '../core/images/prepare';
+import type { ImageInput, PreparedImage } from '../core/images/prepare';
 import { thumbnailDataUri } from '../core/images/thumbnail';
 import { readConfig } from './config';
 import type { EngineHost } from './engineHost';
@@ -89,22 +88,13 @@ export class MockupController implements vscode.Disposable {
     this.current = controller;
     this.generatingEmitter.fire(true);
     const target = mockupTarget(options.target);
-    const config = readConfig();
     try {
       return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Glimpse: ${target.label} from ${name}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           progress.report({ message: 'reading the mockup…' });
-          const engine = await this.engine.describe();
-          if (engine.vision === false) throw new GlimpseError('model-no-vision', engine.visionRefusal ?? `${engine.modelLabel} cannot see images, so it cannot read a mockup.`);
-          const image = await prepareImage(input, engine.imageBudget, { maxFileBytes: config.maxImageBytes }, controller.signal);
-          this.log.info(`[mockup] ${image.label}: ${image.originalWidth}×${image.originalHeight} sent as ${image.width}×${image.height}; target ${target.id}`);
-          // The engine first: if it cannot start, no empty editor or preview is left behind.
-          progress.report({ message: 'loading the model…' });
-          await this.engine.ensureReady(controller.signal);
-          const session = await this.openOutputs(name, image, target);
-          return await this.stream(session, image, target, options, controller, progress);
+          return await this.run(input, name, target, options, controller, progress);
         },
       );
     } catch (error) {
@@ -142,36 +132,54 @@ export class MockupController implements vscode.Disposable {
     return { output: new StreamingDocument(document), preview };
   }
 
-  private async stream(
-    session: { output: StreamingDocument; preview: MockupPreview },
-    image: PreparedImage,
+  /**
+   * The core's mockup flow (runMockup), shown in the editor and the preview. The outputs open once
+   * the engine is ready: if it cannot start, no empty editor or preview is left behind.
+   */
+  private async run(
+    input: ImageInput,
+    name: string,
     target: MockupTarget,
     options: MockupOptions,
     controller: AbortController,
     progress: vscode.Progress<{ message?: string }>,
   ): Promise<MockupOutcome> {
     const config = readConfig();
-    const { output, preview } = session;
-    const twoStep = options.twoStep ?? config.mockup.twoStep;
+    const events = runMockup(
+      this.engine,
+      {
+        image: input,
+        target: target.id,
+        twoStep: options.twoStep ?? config.mockup.twoStep,
+        instructions: options.instructions,
+        limits: { maxFileBytes: config.maxImageBytes },
+        maxTokens: config.mockup.maxTokens,
+        temperature: config.temperature,
+      },
+      controller.signal,
+    );
+    let image: PreparedImage | undefined;
+    let session: { output: StreamingDocument; preview: MockupPreview } | undefined;
     let inventory = '';
     let code = '';
     let raw = '';
     let source: MockupOutcome['source'];
     let status: MockupOutcome['status'] = 'done';
+    let incomplete: string | undefined;
     let truncated = false;
     let errorMessage: string | undefined;
     let errorCode: GlimpseErrorCode | undefined;
     try {
-      const events = generateMockupCode(
-        this.engine,
-        { image, target: target.id, twoStep, instructions: options.instructions?.trim() || undefined },
-        { maxTokens: config.mockup.maxTokens, temperature: config.temperature, cachePrompt: true },
-        controller.signal,
-      );
       for await (const event of events) {
-        if (event.type === 'phase') {
+        if (event.type === 'prepared') {
+          image = event.image;
+          this.log.info(`[mockup] ${image.label}: ${image.originalWidth}×${image.originalHeight} sent as ${image.width}×${image.height}; target ${target.id}`);
+          progress.report({ message: 'loading the model…' });
+        } else if (event.type === 'engine-ready' && image) {
+          session = await this.openOutputs(name, image, target);
+        } else if (event.type === 'phase') {
           progress.report({ message: event.phase === 'inventory' ? 'listing the texts and elements it sees…' : 'writing code…' });
-          preview.setStatus(event.phase === 'inventory' ? 'Listing the texts and elements in the mockup…' : `Writing ${target.label}…`);
+          session?.preview.setStatus(event.phase === 'inventory' ? 'Listing the texts and elements in the mockup…' : `Writing ${target.label}…`);
         } else if (event.type === 'inventory-delta') {
           inventory += event.text;
           this.progressEmitter.fire({ phase: 'inventory', answerChars: inventory.length, codeChars: 0 });
@@ -179,18 +187,21 @@ export class MockupController implements vscode.Disposable {
           raw += event.text;
           code = event.code;
           this.progressEmitter.fire({ phase: 'code', answerChars: raw.length, codeChars: code.length });
-          output.set(code);
-          preview.updateCode(code, target, 'streaming');
+          session?.output.set(code);
+          session?.preview.updateCode(code, target, 'streaming');
         } else if (event.type === 'done') {
-          code = event.code;
+          code = event.file;
           raw = event.answer;
           inventory = event.inventory ?? inventory;
           source = event.source;
-          if (event.cancelled) status = 'stopped';
+          incomplete = event.incomplete;
           truncated = event.truncated;
+          if (event.cancelled) status = 'stopped';
         }
       }
     } catch (error) {
+      // Before the outputs opened, the failure is the whole command's (no editor to keep).
+      if (!session) throw error;
       const failure = asGlimpseError(error);
       if (failure.code === 'cancelled') status = 'stopped';
       else {
@@ -199,15 +210,19 @@ export class MockupController implements vscode.Disposable {
         errorCode = failure.code;
         this.log.error(`[mockup] ${failure.message}${failure.detail ? `\n${failure.detail}` : ''}`);
       }
+      // The code so far, marked: the flow marks what it ends itself; a failure ends it here.
+      const why = status === 'stopped' ? 'generation was stopped' : 'generation failed';
+      if (code.trim()) code = `${incompleteMarker(target.id, why)}\n${code}`;
+      incomplete = why;
     }
+    if (!session || !image) throw new GlimpseError('internal', 'The mockup generation ended before the engine was ready.');
+    const { output, preview } = session;
     if (inventory) this.log.info(`[mockup] inventory:\n${inventory.trim()}`);
     // No code block in the answer: the answer itself, so nothing the model wrote is hidden.
     if (!code.trim() && raw.trim()) {
-      code = raw.trimStart();
+      code = incomplete ? `${incompleteMarker(target.id, incomplete)}\n${raw.trimStart()}` : raw.trimStart();
       source = 'none';
     }
-    const cut = status === 'stopped' ? 'generation was stopped' : status === 'error' ? 'generation failed' : truncated ? 'the answer reached glimpse.mockup.maxTokens' : undefined;
-    if (cut && code.trim()) code = `${incompleteMarker(target.id, cut)}\n${code}`;
     output.set(code);
     await output.settled();
     preview.updateCode(code, target, 'final');
@@ -242,32 +257,24 @@ export class MockupController implements vscode.Disposable {
     if (target.preview === 'none') return { state: 'skipped', message: `No render for ${target.label}.` };
     preview.showScore({ state: 'running' });
     try {
-      const runtime = target.preview === 'tailwind' ? await loadTailwindRuntime(vscode.Uri.joinPath(this.extensionUri, 'media').fsPath) : undefined;
-      const { scoreMockup } = require('../core/score/scoreMockup') as typeof import('../core/score/scoreMockup');
-      const result = await scoreMockup({
-        mockup: image.data,
-        // image.data may be downscaled for the model: the page is rendered at the mockup's own size.
-        designSize: { width: image.originalWidth, height: image.originalHeight },
-        html: buildPreviewDocument(code, target.preview, runtime),
-        browserPath: readConfig().browserPath,
-        signal,
+      const score = await scoreGeneratedCode({
+        image, code, target, mediaDirectory: vscode.Uri.joinPath(this.extensionUri, 'media').fsPath, browserPath: readConfig().browserPath, signal,
       });
-      if ('skipped' in result && result.skipped) {
-        const view: MockupScoreView = { state: 'skipped', message: result.reason };
+      if (score.state === 'skipped') {
+        const view: MockupScoreView = { state: 'skipped', message: score.reason };
         preview.showScore(view);
         return view;
       }
-      const done = result as Exclude<typeof result, { skipped: true }>;
-      const view: MockupScoreView = { state: 'done', score: done.score };
+      const { result } = score;
       preview.showScore({
         state: 'done',
-        score: done.score,
-        ssim: done.ssim,
-        colour: done.colour,
-        renderDataUri: `data:image/png;base64,${done.renderPng.toString('base64')}`,
+        score: result.score,
+        ssim: result.ssim,
+        colour: result.colour,
+        renderDataUri: `data:image/png;base64,${result.renderPng.toString('base64')}`,
       });
-      this.log.info(`[mockup] visual score ${done.score.toFixed(3)} (SSIM ${done.ssim.toFixed(3)}, colour ${done.colour.toFixed(3)}) in ${done.ms} ms`);
-      return view;
+      this.log.info(`[mockup] visual score ${result.score.toFixed(3)} (SSIM ${result.ssim.toFixed(3)}, colour ${result.colour.toFixed(3)}) in ${result.ms} ms`);
+      return { state: 'done', score: result.score };
     } catch (error) {
       const failure = asGlimpseError(error);
       const view: MockupScoreView = { state: 'failed', message: failure.message };

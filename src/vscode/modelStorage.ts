@@ -10,6 +10,7 @@ import { listInstalledPairs, type InstalledPair } from '../core/models/installed
 import type { ActiveModelSettings } from '../core/models/modelChoices';
 import { checkModelPair, type ModelPairInfo } from '../core/models/pairCheck';
 import { readConfig } from './config';
+import { updateEngineSettings } from './engineSettingsBatch';
 
 /** The folder holding one sub-folder per installed pair. */
 export function modelsDirectory(context: Pick<vscode.ExtensionContext, 'globalStorageUri'>): string {
@@ -47,20 +48,16 @@ export function downloadBaseUrl(): string {
 /**
  * Makes the pair the one Glimpse uses: checks that the two files load as a vision pair (GGUF
  * headers only), then writes both paths to the user's settings and switches a remote backend back
- * to the embedded engine. The engine restarts on its own when the settings change.
+ * to the embedded engine, as one change: the engine restarts once, with both files.
  */
 export async function setActivePair(pair: Pick<InstalledPair, 'modelPath' | 'projectorPath'>): Promise<ModelPairInfo> {
   const info = await checkModelPair({ modelPath: pair.modelPath, mmprojPath: pair.projectorPath });
-  const config = vscode.workspace.getConfiguration('glimpse');
-  await config.update('modelPath', pair.modelPath, vscode.ConfigurationTarget.Global);
-  await config.update('mmprojPath', pair.projectorPath, vscode.ConfigurationTarget.Global);
-  if (config.inspect<string>('backend')?.globalValue === 'remote') await config.update('backend', 'embedded', vscode.ConfigurationTarget.Global);
+  const remote = vscode.workspace.getConfiguration('glimpse').inspect<string>('backend')?.globalValue === 'remote';
+  await updateEngineSettings([['modelPath', pair.modelPath], ['mmprojPath', pair.projectorPath], ...(remote ? [['backend', 'embedded'] as const] : [])]);
   return info;
 }
 
 /** Removes the model and projector from the user's settings (the active pair was deleted). */
 export async function clearActivePair(): Promise<void> {
-  const config = vscode.workspace.getConfiguration('glimpse');
-  await config.update('modelPath', undefined, vscode.ConfigurationTarget.Global);
-  await config.update('mmprojPath', undefined, vscode.ConfigurationTarget.Global);
+  await updateEngineSettings([['modelPath', undefined], ['mmprojPath', undefined]]);
 }

@@ -10,6 +10,7 @@ import { validateRemoteBaseUrl } from '../core/remote/remoteEndpoint';
 import { readConfig } from './config';
 import { remoteApiKeySecret, type EngineHost } from './engineHost';
 import type { Log } from './log';
+import { updateEngineSettings } from './engineSettingsBatch';
 
 export interface RemoteSetupAnswers {
   readonly url: string;
@@ -97,14 +98,13 @@ export async function setUpRemote(secrets: vscode.SecretStorage, engine: EngineH
     model = picked.label;
   }
 
-  if (apiKey) await secrets.store(remoteApiKeySecret, apiKey);
-  else await secrets.delete(remoteApiKeySecret);
-  const config = vscode.workspace.getConfiguration('glimpse');
-  await config.update('remote.url', baseUrl, vscode.ConfigurationTarget.Global);
-  await config.update('remote.model', model ?? '', vscode.ConfigurationTarget.Global);
-  await config.update('remote.allowInsecureHttp', allowInsecure || undefined, vscode.ConfigurationTarget.Global);
-  await config.update('backend', 'remote', vscode.ConfigurationTarget.Global);
-  await engine.restart('remote server set up');
+  // One change: the key and the settings together, so the engine switches once, to the new server.
+  await updateEngineSettings(
+    [['remote.url', baseUrl], ['remote.model', model ?? ''], ['remote.allowInsecureHttp', allowInsecure || undefined], ['backend', 'remote']],
+    () => (apiKey ? secrets.store(remoteApiKeySecret, apiKey) : secrets.delete(remoteApiKeySecret)),
+  );
+  // The key lives in secret storage: a new key alone changes no setting.
+  await engine.applySettings('remote server set up');
 
   const sees = probe.vision === true ? 'reads images' : probe.vision === false ? 'does NOT read images' : 'may read images (the server does not say)';
   const summary = `Glimpse now uses ${probe.server} at ${baseUrl}: ${model ?? 'its model'} ${sees}.`;

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { LlamaServer, type LlamaServerConfig } from '../../src/core/engine/llamaServer';
-import { EnginePool } from '../../src/core/engine/enginePool';
 import { authHeaders, type ChatStreamEvent } from '../../src/core/openai/openAiClient';
 import { GlimpseError } from '../../src/core/errors';
 import { explainImage } from '../../src/core/chat/explainImage';
+import { LocalEngine } from '../../src/core/engine/localEngine';
 import { ensureSyntheticPair, type SyntheticPresetName } from '../fixtures/gguf/presets';
 import { writeBadFiles } from '../fixtures/gguf/badFiles';
 import { writeTestImage } from '../fixtures/images';
@@ -67,7 +67,7 @@ describe('llama-server supervisor (real engine, tiny pairs)', function () {
     it(`${preset}: an image question streams tokens, and the image takes the tokens its projector predicts`, async () => {
       const engine = server(await pairPaths(preset));
       let sent: PreparedImage | undefined;
-      const result = await explainImage(engine, { imagePaths: [image], question: 'What is this?' }, { maxTokens: 24, temperature: 0, extraBody: { ignore_eos: true } },
+      const result = await explainImage(new LocalEngine(engine), { images: [{ path: image }], question: 'What is this?' }, { maxTokens: 24, temperature: 0, extraBody: { ignore_eos: true } },
         (phase) => { if (phase.phase === 'prepared-images') sent = phase.images[0]; });
       const events: ChatStreamEvent[] = [];
       for await (const event of result.events) events.push(event);
@@ -189,21 +189,5 @@ describe('llama-server supervisor (real engine, tiny pairs)', function () {
     await engine.dispose();
     assert.equal(isAlive(pid), false);
     assert.equal(engine.lastExit?.expected, true);
-  });
-
-  it('runs one server per model pair: the same pair is shared, a new pair replaces it', async () => {
-    const pool = new EnginePool();
-    try {
-      const llava = await pairPaths('tiny-llava');
-      const first = await pool.acquire({ ...llava, threads: 2 });
-      assert.equal(await pool.acquire({ ...llava, threads: 2 }), first);
-      const { pid } = await first.start();
-      const other = await pool.acquire({ ...(await pairPaths('tiny-qwen2vl')), threads: 2 });
-      assert.notEqual(other, first);
-      assert.equal(pool.size, 1);
-      assert.equal(isAlive(pid), false, 'the previous pair\'s server was stopped');
-    } finally {
-      await pool.dispose();
-    }
   });
 });

@@ -59,10 +59,19 @@ export class Conversation {
     return this.pending !== undefined;
   }
 
-  /** The first question, about the given images (views: what the panel shows of each). */
-  begin(images: readonly PreparedImage[], views: readonly ImageView[], question?: string, kind?: ImageKind): { user: TurnView; answer: TurnView; pending: PendingAnswer } {
+  /**
+   * The first question, about the given images (views: what the panel shows of each). `turns`: the
+   * request already sent for it (core explainImage), else the explain turns made here.
+   */
+  begin(
+    images: readonly PreparedImage[],
+    views: readonly ImageView[],
+    question?: string,
+    kind?: ImageKind,
+    turns: readonly ChatTurn[] = explainImageTurns({ images, question, kind }),
+  ): { user: TurnView; answer: TurnView; pending: PendingAnswer } {
     if (this.sent.length > 0) throw new Error('This conversation has already begun.');
-    this.sent.push(...explainImageTurns({ images, question, kind }));
+    this.sent.push(...turns);
     const user: TurnView = { id: randomUUID(), role: 'user', text: question?.trim() || defaultQuestion(images.length), images: [...views] };
     this.views.push(user);
     return { user, ...this.openAnswer() };

@@ -1,69 +1,71 @@
-// "Explain this image" as one core operation used by the CLI and the extension: checks the model
-// pair, prepares the images for that model's budget while llama-server starts, then streams the
-// answer. Reports each phase so callers can show progress and benchmarks can time them.
+// "Explain this image" as one core operation, for the CLI and the extension's chat alike: asks the
+// engine what its model can do, refuses a model that cannot see, prepares the images for that
+// model's budget while the engine starts, then streams the answer. Reports each phase so callers
+// can show progress and benchmarks can time them.
 
-import { imageBudgetFor } from '../models/imageBudget';
-import { noProjectorMessage } from '../models/pairCheck';
-import { prepareImage, type PreparedImage } from '../images/prepare';
-import type { LlamaServer, RunningServer } from '../engine/llamaServer';
+import { requireVision, type ChatEngine, type EngineDescription } from '../engine/chatEngine';
+import { prepareImage, type ImageInput, type ImageLimits, type PreparedImage } from '../images/prepare';
 import type { ChatCompletionOptions, ChatStreamEvent } from '../openai/openAiClient';
-import { explainImageTurns, type ImageKind } from './prompts';
 import type { ChatTurn } from '../openai/turn';
-import { GlimpseError } from '../errors';
+import { explainImageTurns, type ImageKind } from './prompts';
+
+/** The defaults of an explanation, the same for the CLI and the extension (whose settings default to them). */
+export const explainDefaults = {
+  /** An explanation with a checklist of what is on a screenshot runs to a few hundred tokens. */
+  maxTokens: 1024,
+  temperature: 0.2,
+} as const;
 
 export type ExplainPhase =
-  | { readonly phase: 'checked-pair' }
+  | { readonly phase: 'described'; readonly description: EngineDescription; readonly ms: number }
   | { readonly phase: 'prepared-images'; readonly images: readonly PreparedImage[]; readonly ms: number }
-  | { readonly phase: 'server-ready'; readonly server: RunningServer; readonly ms: number }
+  | { readonly phase: 'engine-ready'; readonly ms: number }
   | { readonly phase: 'first-token'; readonly ms: number };
 
 export interface ExplainImageRequest {
-  readonly imagePaths: readonly string[];
+  readonly images: readonly ImageInput[];
   readonly question?: string;
   readonly kind?: ImageKind;
+  readonly limits?: Partial<ImageLimits>;
 }
 
 export interface ExplainImageResult {
+  readonly description: EngineDescription;
+  /** The images as the model is sent them. */
+  readonly images: readonly PreparedImage[];
   /** The turns sent, so a follow-up can extend them without changing the image prefix. */
   readonly turns: readonly ChatTurn[];
+  /** The answer: waits for the engine (started while the images were prepared), then streams. */
   readonly events: AsyncGenerator<ChatStreamEvent>;
 }
 
+/**
+ * Resolves once the images are prepared (the engine may still be loading: `events` waits for it),
+ * so a caller can show the images before the model is ready. A bad image rejects here.
+ */
 export async function explainImage(
-  server: LlamaServer,
+  engine: ChatEngine,
   request: ExplainImageRequest,
   options: ChatCompletionOptions,
   onPhase: (phase: ExplainPhase) => void = () => undefined,
   signal?: AbortSignal,
 ): Promise<ExplainImageResult> {
   const started = Date.now();
-  const pair = await server.pairInfo();
-  onPhase({ phase: 'checked-pair' });
-  if (!pair.vision) {
-    throw new GlimpseError(
-      'model-no-vision',
-      noProjectorMessage(pair.modelName),
-    );
-  }
-  const budget = imageBudgetFor(pair);
-  // Start the server (model load) and prepare the images at the same time.
-  const serverReady = server.start(signal).then((running) => {
-    onPhase({ phase: 'server-ready', server: running, ms: Date.now() - started });
-    return running;
-  });
-  const imagesReady = Promise.all(request.imagePaths.map((p) => prepareImage({ path: p }, budget, undefined, signal))).then((images) => {
-    onPhase({ phase: 'prepared-images', images, ms: Date.now() - started });
-    return images;
-  });
-  // Both settle before either error is reported, so a failed image never leaves an orphan start.
-  const [serverResult, imagesResult] = await Promise.allSettled([serverReady, imagesReady]);
-  if (imagesResult.status === 'rejected') throw imagesResult.reason;
-  if (serverResult.status === 'rejected') throw serverResult.reason;
+  const description = await engine.describe(signal);
+  onPhase({ phase: 'described', description, ms: Date.now() - started });
+  requireVision(description);
+  // The model loads while the images are prepared.
+  const ready = engine.ensureReady(signal).then(() => onPhase({ phase: 'engine-ready', ms: Date.now() - started }));
+  // A failure here is reported by `events`, or not at all when an image fails first.
+  ready.catch(() => undefined);
+  const images = await prepareImages(description, request.images, request.limits, signal);
+  onPhase({ phase: 'prepared-images', images, ms: Date.now() - started });
 
-  const turns = explainImageTurns({ images: imagesResult.value, question: request.question, kind: request.kind });
+  const turns = explainImageTurns({ images, question: request.question, kind: request.kind });
   async function* stream(): AsyncGenerator<ChatStreamEvent> {
+    await ready;
     let first = true;
-    for await (const event of server.chat(turns, options, signal)) {
+    for await (const event of engine.chat(turns, options, signal)) {
       if (first && event.type === 'delta') {
         first = false;
         onPhase({ phase: 'first-token', ms: Date.now() - started });
@@ -71,5 +73,15 @@ export async function explainImage(
       yield event;
     }
   }
-  return { turns, events: stream() };
+  return { description, images, turns, events: stream() };
+}
+
+/** Prepares images once for the engine's model: the bytes to send at its budget. */
+export function prepareImages(
+  description: EngineDescription,
+  inputs: readonly ImageInput[],
+  limits?: Partial<ImageLimits>,
+  signal?: AbortSignal,
+): Promise<PreparedImage[]> {
+  return Promise.all(inputs.map((input) => prepareImage(input, description.imageBudget, limits, signal)));
 }

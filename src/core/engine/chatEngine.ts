@@ -5,6 +5,7 @@
 import type { ChatTurn } from '../openai/turn';
 import type { ImageBudget } from '../images/budget';
 import type { ChatCompletionOptions, ChatStreamEvent } from '../openai/openAiClient';
+import { GlimpseError } from '../errors';
 
 export interface EngineDescription {
   /** The model's name as the UI shows it. */
@@ -23,6 +24,18 @@ export interface ChatEngine {
   describe(signal?: AbortSignal): Promise<EngineDescription>;
   ensureReady(signal?: AbortSignal): Promise<void>;
   chat(turns: readonly ChatTurn[], options: ChatCompletionOptions, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent>;
+}
+
+/**
+ * Refuses a model that cannot see before any image is read or sent (images are never dropped
+ * silently): the engine's own reason, or one naming the task. `task` completes "so it cannot …".
+ */
+export function requireVision(description: EngineDescription, task = 'answer questions about images'): void {
+  if (description.vision !== false) return;
+  throw new GlimpseError(
+    'model-no-vision',
+    description.visionRefusal ?? `${description.modelLabel} cannot see images, so it cannot ${task}. Pick a model with vision (a model and its mmproj projector).`,
+  );
 }
 
 /** What a prefill did: the tokens the server evaluated now, and those it already had in its cache. */

@@ -1,7 +1,7 @@
-// "Mockup to code" as one core operation for the extension and the CLI: refuses a model that
-// cannot see, asks for the inventory of the mockup (step 1, unless one-step), then for the code
-// (step 2), streaming both. Code deltas carry the code extracted so far, never prose, so a caller
-// can stream it straight into an editor.
+// The two model steps of "mockup to code" (runMockup.ts runs the whole flow around them): asks for
+// the inventory of the mockup (step 1, unless one-step), then for the code (step 2), streaming
+// both. Code deltas carry the code extracted so far, never prose, so a caller can stream it
+// straight into an editor. The engine is ready and the image prepared before this is called.
 //
 // Cancellation: when the signal aborts, the generator does not throw; it ends with a `done` event
 // that has `cancelled: true`, `complete: false` and the code extracted so far (possibly empty), so
@@ -10,7 +10,7 @@
 
 import type { ChatEngine } from '../engine/chatEngine';
 import type { ChatCompletionOptions, ChatStreamEvent, CompletionUsage, ServerTimings } from '../openai/openAiClient';
-import { GlimpseError, isCancelled } from '../errors';
+import { isCancelled } from '../errors';
 import type { PreparedImage } from '../images/prepare';
 import type { ChatTurn } from '../openai/turn';
 import { extractCode, extractStreamingCode, type CodeSource } from './extractCode';
@@ -94,15 +94,6 @@ export async function* generateMockupCode(
   };
 
   try {
-    const description = await engine.describe(signal);
-    if (description.vision === false) {
-      throw new GlimpseError(
-        'model-no-vision',
-        description.visionRefusal ?? `${description.modelLabel} cannot read images, so it cannot turn a mockup into code. Pick a model with vision (a model and its mmproj projector).`,
-      );
-    }
-    await engine.ensureReady(signal);
-
     if (request.twoStep) {
       yield { type: 'phase', phase: 'inventory' };
       const limit = Math.min(request.inventoryMaxTokens ?? defaultInventoryMaxTokens, options.maxTokens ?? Number.POSITIVE_INFINITY);

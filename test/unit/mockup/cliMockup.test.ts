@@ -1,13 +1,9 @@
-// `glimpse mockup`: its arguments, and the embedded server seen as a ChatEngine (read from the
-// model pair's GGUF headers; nothing is started).
+// `glimpse mockup`: its arguments and the target's comment syntax.
 
 import assert from 'node:assert/strict';
-import { llamaServerEngine, parseMockupArgs } from '../../../src/cli/mockup';
-import { LlamaServer } from '../../../src/core/engine/llamaServer';
+import { parseMockupArgs } from '../../../src/cli/mockup';
 import { GlimpseError } from '../../../src/core/errors';
 import { commentLine, incompleteMarker, isMockupTargetId, mockupTarget } from '../../../src/core/mockup/targets';
-import { imageBudgetFor } from '../../../src/core/models/imageBudget';
-import { ensureSyntheticPair, testModelsDirectory } from '../../fixtures/gguf/presets';
 import { rejectsWith } from '../../fixtures/glimpseErrors';
 
 describe('glimpse mockup arguments', () => {
@@ -44,35 +40,5 @@ describe('mockup targets', () => {
     assert.equal(commentLine('react', 'incomplete\ncode'), '// incomplete code');
     assert.equal(commentLine('html', 'a -- b'), '<!-- a - - b -->');
     assert.equal(incompleteMarker('vue', 'generation was stopped'), '<!-- Glimpse: generation was stopped; this code is incomplete. -->');
-  });
-});
-
-describe('the embedded server as a ChatEngine', function () {
-  this.timeout(60_000);
-
-  it('describes a model with a projector as seeing, with the pair\'s image budget and token estimate', async () => {
-    const pair = await ensureSyntheticPair('tiny-qwen2vl', testModelsDirectory('tiny-qwen2vl'));
-    const server = new LlamaServer({ modelPath: pair.modelPath, mmprojPath: pair.mmprojPath });
-    try {
-      const description = await llamaServerEngine(server).describe();
-      assert.equal(description.vision, true);
-      assert.equal(description.visionRefusal, undefined);
-      assert.deepEqual(description.imageBudget, imageBudgetFor(await server.pairInfo()));
-      assert.equal(typeof description.imageTokens?.(448, 448), 'number');
-    } finally {
-      await server.dispose();
-    }
-  });
-
-  it('describes a model without a projector as blind, with what to do', async () => {
-    const pair = await ensureSyntheticPair('tiny-llava', testModelsDirectory('tiny-llava'));
-    const server = new LlamaServer({ modelPath: pair.modelPath });
-    try {
-      const description = await llamaServerEngine(server).describe();
-      assert.equal(description.vision, false);
-      assert.match(description.visionRefusal ?? '', /no projector \(mmproj\).*--mmproj/s);
-    } finally {
-      await server.dispose();
-    }
   });
 });

@@ -1,60 +1,20 @@
 // generateMockupCode against a scripted engine (no server): the two steps in order with the
-// inventory carried into step 2 on the same prefix, one-step, the refusal of a blind model, and
-// stopping part-way, which must keep the code written so far, marked incomplete.
+// inventory carried into step 2 on the same prefix, one-step, and stopping part-way, which must
+// keep the code written so far, marked incomplete.
 
 import assert from 'node:assert/strict';
-import type { ChatTurn } from '../../../src/core/openai/turn';
-import type { ChatEngine, EngineDescription } from '../../../src/core/engine/chatEngine';
-import type { ChatCompletionOptions, ChatStreamEvent } from '../../../src/core/openai/openAiClient';
+import type { ChatCompletionOptions } from '../../../src/core/openai/openAiClient';
 import { GlimpseError } from '../../../src/core/errors';
 import type { PreparedImage } from '../../../src/core/images/prepare';
 import { defaultInventoryMaxTokens, generateMockupCode, type MockupEvent, type MockupRequest } from '../../../src/core/mockup/generateCode';
 import { codeTurns, inventoryTurns } from '../../../src/core/mockup/prompts';
+import { ScriptedEngine } from './scriptedEngine';
 import { rejectsWithCode } from '../../fixtures/glimpseErrors';
 
 const image: PreparedImage = {
   label: 'login.png', mimeType: 'image/png', data: Buffer.from('png'), sha256: 'x', originalWidth: 800, originalHeight: 600,
   width: 800, height: 600, downscaled: false, sourceFormat: 'png',
 };
-
-interface Script {
-  readonly deltas: readonly string[];
-  readonly finishReason?: string;
-  /** Throw this after the deltas instead of finishing. */
-  readonly error?: Error;
-  /** Keep yielding after an abort (an engine that does not watch the signal). */
-  readonly ignoresAbort?: boolean;
-}
-
-/** A ChatEngine that answers each chat call with the next script, and records what it was sent. */
-class ScriptedEngine implements ChatEngine {
-  readonly calls: Array<{ turns: readonly ChatTurn[]; options: ChatCompletionOptions }> = [];
-  readyCalls = 0;
-
-  constructor(private readonly scripts: Script[], private readonly description: Partial<EngineDescription> = {}) {}
-
-  async describe(): Promise<EngineDescription> {
-    return { modelLabel: 'Test VLM', vision: true, imageBudget: { maxLongSide: 1344 }, ...this.description };
-  }
-
-  async ensureReady(): Promise<void> {
-    this.readyCalls++;
-  }
-
-  async *chat(turns: readonly ChatTurn[], options: ChatCompletionOptions, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
-    this.calls.push({ turns, options });
-    const script = this.scripts.shift();
-    if (!script) throw new Error('no script left');
-    for (const text of script.deltas) {
-      await new Promise((resolve) => setImmediate(resolve));
-      // Like the real client: an aborted request ends with a 'cancelled' error.
-      if (signal?.aborted && !script.ignoresAbort) throw new GlimpseError('cancelled', 'The request was cancelled.');
-      yield { type: 'delta', text };
-    }
-    if (script.error) throw script.error;
-    yield { type: 'done', finishReason: script.finishReason ?? 'stop' };
-  }
-}
 
 async function collect(events: AsyncGenerator<MockupEvent>, onEvent: (event: MockupEvent) => void = () => undefined): Promise<MockupEvent[]> {
   const all: MockupEvent[] = [];
@@ -88,7 +48,7 @@ describe('generateMockupCode', () => {
       'phase:code', 'code-delta', 'code-delta', 'code-delta', 'code-delta', 'code-delta', 'code-delta',
       'done',
     ]);
-    assert.equal(engine.readyCalls, 1);
+    assert.equal(engine.readyCalls, 0, 'the flow (runMockup) gets the engine ready, not the steps');
     assert.equal(engine.calls.length, 2);
     const [first, second] = engine.calls;
     assert.deepEqual(first.turns, inventoryTurns(image));
@@ -146,22 +106,6 @@ describe('generateMockupCode', () => {
     const engine = new ScriptedEngine([{ deltas: ['  \n'] }, { deltas: codeDeltas }]);
     await collect(generateMockupCode(engine, request, options));
     assert.deepEqual(engine.calls[1].turns, codeTurns(image, 'html', undefined, {}));
-  });
-
-  it('refuses a model that cannot see, with the engine\'s reason, before asking anything', async () => {
-    const engine = new ScriptedEngine([], { vision: false, visionRefusal: 'The model X has no projector (mmproj), so it cannot see images.' });
-    const seen: MockupEvent[] = [];
-    const error = await rejectsWithCode(collect(generateMockupCode(engine, request, options), (e) => seen.push(e)), 'model-no-vision', /has no projector/);
-    assert.equal(error.message, 'The model X has no projector (mmproj), so it cannot see images.');
-    assert.equal(engine.calls.length, 0);
-    assert.equal(engine.readyCalls, 0);
-    assert.deepEqual(seen, []);
-  });
-
-  it('sends images when the engine cannot tell whether the model sees', async () => {
-    const engine = new ScriptedEngine([{ deltas: codeDeltas }], { vision: 'unknown' });
-    const done = doneOf(await collect(generateMockupCode(engine, { ...request, twoStep: false }, options)));
-    assert.equal(done.complete, true);
   });
 
   for (const ignoresAbort of [false, true]) {
