@@ -53,10 +53,11 @@ type EngineChoice =
   | { readonly kind: 'local'; readonly key: string; readonly config: LlamaServerConfig }
   | { readonly kind: 'remote'; readonly key: string; readonly engine: () => RemoteEngine; readonly label: string };
 
-/** The engine in use, and the answers streaming from it. */
-interface ActiveEngine {
+/** The engine in use as the editor drives it (progress, status bar), and the answers streaming from it. */
+interface ActiveEngine extends ChatEngine, PrefillEngine {
   readonly key: string;
-  readonly engine: LocalEngine | RemoteEngine;
+  /** The local engine (its process: running or not, to dispose); undefined for a remote one. */
+  readonly local?: LocalEngine;
   readonly subscriptions: Array<{ dispose(): void }>;
   answering: number;
   /** Set when newer settings replaced it mid-answer: runs when its last answer ends. */
@@ -105,12 +106,12 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
   async describe(signal?: AbortSignal): Promise<EngineDescription> {
     const active = await this.current();
     try {
-      const description = await active.engine.describe(signal);
+      const description = await active.describe(signal);
       this.modelLabelValue = description.modelLabel;
-      this.fire(active.engine instanceof LocalEngine ? statusOf[active.engine.server.state] : 'idle');
+      this.fire(active.local ? statusOf[active.local.server.state] : 'idle');
       return description;
     } catch (error) {
-      if (active.engine instanceof RemoteEngine) this.fire('error', error instanceof Error ? error.message : String(error));
+      this.fire('error', error instanceof Error ? error.message : String(error));
       throw error;
     }
   }
@@ -120,22 +121,19 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
    * the team's), and typing never starts a stopped engine.
    */
   async prefill(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillFigures | undefined> {
-    if (!readConfig().prefillWhileTyping || this.pendingChange) return undefined;
-    const engine = this.active?.engine;
-    return engine instanceof LocalEngine ? engine.prefill(turns, signal) : undefined;
+    if (!readConfig().prefillWhileTyping || this.pendingChange || !this.active) return undefined;
+    return this.active.prefill(turns, signal);
   }
 
   async ensureReady(signal?: AbortSignal): Promise<void> {
-    const active = await this.current();
-    if (active.engine instanceof LocalEngine) await this.startWithProgress(active.engine, signal);
+    await (await this.current()).ensureReady(signal);
   }
 
   async *chat(turns: readonly ChatTurn[], options: ChatCompletionOptions, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
     const active = await this.current();
     active.answering++;
     try {
-      if (active.engine instanceof LocalEngine) yield* active.engine.chat(turns, options, signal);
-      else yield* this.remoteChat(active.engine, turns, options, signal);
+      yield* active.chat(turns, options, signal);
     } finally {
       active.answering--;
       if (active.answering === 0) active.retire?.();
@@ -227,7 +225,7 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
       this.log.info(`[engine] ${reason}; the engine in use already matches the settings`);
       return;
     }
-    const wasRunning = old.engine instanceof LocalEngine && Boolean(old.engine.server.current);
+    const wasRunning = Boolean(old.local?.server.current);
     this.log.info(`[engine] ${force ? 'restarting' : 'switching'}: ${reason}`);
     this.active = this.activate(choice);
     this.modelLabelValue = undefined;
@@ -238,11 +236,11 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
   private async retire(old: ActiveEngine, startNext: boolean): Promise<void> {
     const finish = async () => {
       for (const s of old.subscriptions) s.dispose();
-      if (old.engine instanceof LocalEngine) await old.engine.dispose();
+      await old.local?.dispose();
       this.fire('idle');
       const next = this.active;
-      if (startNext && next?.engine instanceof LocalEngine) {
-        await this.startWithProgress(next.engine).catch((error: unknown) => {
+      if (startNext && next?.local) {
+        await this.startWithProgress(next.local).catch((error: unknown) => {
           this.log.error(`[engine] could not start with the new settings: ${error instanceof Error ? error.message : String(error)}`);
         });
       }
@@ -291,19 +289,30 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
   private activate(choice: EngineChoice): ActiveEngine {
     if (choice.kind === 'remote') {
       this.log.info(`[remote] using ${choice.label}`);
-      return { key: choice.key, engine: choice.engine(), subscriptions: [], answering: 0 };
+      const remote = choice.engine();
+      return {
+        key: choice.key,
+        subscriptions: [],
+        answering: 0,
+        describe: (signal) => remote.describe(signal),
+        // Nothing to start: the server is someone else's.
+        ensureReady: async () => undefined,
+        chat: (turns, options, signal) => this.remoteChat(remote, turns, options, signal),
+        // Never on a remote server: its compute is the team's.
+        prefill: async () => undefined,
+      };
     }
     const engine = LocalEngine.create(choice.config, engineLogger(this.log));
     const { server } = engine;
     const subscriptions = [
       server.onDidChangeState((state) => {
-        if (this.active?.engine !== engine) return;
+        if (this.active?.local !== engine) return;
         const detail = state === 'error' && server.lastExit ? `llama-server stopped (${server.lastExit.signal ?? `exit code ${server.lastExit.code}`})` : undefined;
         this.fire(statusOf[state], detail);
       }),
       server.onDidStartPhase((phase) => {
         if (phase.phase === 'checking') this.startCount++;
-        if (phase.phase === 'loading' && this.active?.engine === engine) {
+        if (phase.phase === 'loading' && this.active?.local === engine) {
           this.modelLabelValue = localModelLabel(phase.modelName);
           this.fire('loading');
         }
@@ -314,7 +323,16 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
         }
       }),
     ];
-    return { key: choice.key, engine, subscriptions, answering: 0 };
+    return {
+      key: choice.key,
+      local: engine,
+      subscriptions,
+      answering: 0,
+      describe: () => engine.describe(),
+      ensureReady: async (signal) => void (await this.startWithProgress(engine, signal)),
+      chat: (turns, options, signal) => engine.chat(turns, options, signal),
+      prefill: (turns, signal) => engine.prefill(turns, signal),
+    };
   }
 
   /** Starts the local engine if it is not running, with a cancellable progress notification. */
@@ -364,7 +382,7 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
     this.active = undefined;
     if (!active) return;
     for (const s of active.subscriptions) s.dispose();
-    if (active.engine instanceof LocalEngine) await active.engine.dispose();
+    await active.local?.dispose();
   }
 }
 
