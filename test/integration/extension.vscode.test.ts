@@ -3,23 +3,12 @@
 // (which may be untrusted) can never point Glimpse at another binary or model.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { type ExtensionManifest, settingsMissingMachineScope } from '../fixtures/machineScope';
 
 const extensionId = 'glimpse-dev.glimpse';
-
-/** Settings that pick a file to load or a process to run, or how long to wait for it. */
-const machineScopedSettings = [
-  'glimpse.modelPath',
-  'glimpse.mmprojPath',
-  'glimpse.serverPath',
-  'glimpse.threads',
-  'glimpse.contextSize',
-  'glimpse.startTimeoutSeconds',
-];
-
-interface ConfigurationProperty {
-  scope?: string;
-}
 
 describe('Glimpse extension', () => {
   it('is installed under its publisher.name id', () => {
@@ -33,11 +22,12 @@ describe('Glimpse extension', () => {
     assert.equal(extension.isActive, true);
   });
 
-  it('declares the settings that choose the model, projector and engine with machine scope', () => {
+  it('declares every setting that chooses what is loaded or run with machine scope', () => {
+    // The rule (test/fixtures/machineScope.ts) reads the installed manifest and its descriptions.
     const extension = vscode.extensions.getExtension(extensionId);
     assert.ok(extension);
-    const properties: Record<string, ConfigurationProperty> = extension.packageJSON.contributes?.configuration?.properties ?? {};
-    const scopes = Object.fromEntries(machineScopedSettings.map((name) => [name, properties[name]?.scope]));
-    assert.deepEqual(scopes, Object.fromEntries(machineScopedSettings.map((name) => [name, 'machine'])));
+    const nlsFile = path.join(extension.extensionPath, 'package.nls.json');
+    const nls = JSON.parse(fs.readFileSync(nlsFile, 'utf8')) as Record<string, string>;
+    assert.deepEqual(settingsMissingMachineScope(extension.packageJSON as ExtensionManifest, nls), []);
   });
 });
