@@ -64,7 +64,7 @@ function machinePath(config: vscode.WorkspaceConfiguration, key: string): string
 
 export function readConfig(): GlimpseConfig {
   const config = vscode.workspace.getConfiguration('glimpse');
-  const threads = config.get<number>('threads', 0);
+  const threads = machineValue<number>(config, 'threads', 0);
   return {
     modelPath: machinePath(config, 'modelPath'),
     mmprojPath: machinePath(config, 'mmprojPath'),
@@ -73,11 +73,11 @@ export function readConfig(): GlimpseConfig {
     gpuLayers: gpuLayersValue(machineValue<unknown>(config, 'gpuLayers', 'auto')),
     modelDownloadBaseUrl: (machineValue(config, 'modelDownloadBaseUrl', '') ?? '').trim() || undefined,
     engineDownloadBaseUrl: (machineValue(config, 'engineDownloadBaseUrl', '') ?? '').trim() || undefined,
-    contextSize: positiveOrUndefined(config.get<number>('contextSize', 0)),
+    contextSize: positiveOrUndefined(machineValue<number>(config, 'contextSize', 0)),
     maxTokens: config.get<number>('maxTokens', explainDefaults.maxTokens),
     temperature: config.get<number>('temperature', explainDefaults.temperature),
     prefillWhileTyping: config.get<boolean>('chat.prefillWhileTyping', true) !== false,
-    startTimeoutSeconds: config.get<number>('startTimeoutSeconds', 180),
+    startTimeoutSeconds: machineValue<number>(config, 'startTimeoutSeconds', 180),
     maxImageBytes: config.get<number>('maxImageMegabytes', 50) * 2 ** 20,
     browserPath: machinePath(config, 'browserPath'),
     mockup: {
