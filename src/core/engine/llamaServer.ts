@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { PrefillFigures } from './chatEngine';
 import type { ChatTurn } from '../openai/turn';
+import { delay, throwIfAborted } from '../abort';
 import { Emitter, type Disposable } from '../disposable';
 import { GlimpseError } from '../errors';
 import { checkModelPair, type ModelPairInfo } from '../models/pairCheck';
@@ -213,7 +214,7 @@ export class LlamaServer implements Disposable {
     try {
       // Both only read files; the pair check refuses a bad pair before anything is spawned.
       const [binary, pair] = await Promise.all([locateServer(this.config.serverPath, this.config.serverSearch), this.pairInfo()]);
-      throwIfAborted(signal);
+      throwIfAborted(signal, 'Stopped.');
       this.startPhaseEmitter.fire({ phase: 'loading', modelName: pair.modelName, bytes: pair.modelFileSize + (pair.vision ? pair.vision.fileSize : 0) });
       // A port can be taken between probing and binding: try a second one before giving up.
       for (let attempt = 1; ; attempt++) {
@@ -290,7 +291,7 @@ export class LlamaServer implements Disposable {
     let exit: ServerExit | undefined;
     const exited = this.waitForExitOf(child, timeoutMs).then((value) => (exit = value));
     while (Date.now() < deadline) {
-      throwIfAborted(signal);
+      throwIfAborted(signal, 'Stopped.');
       if (exit) throw exit.expected ? new GlimpseError('cancelled', 'The engine start was stopped.') : crashError(exit, 'while starting');
       try {
         const response = await fetch(`${endpoint.baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
@@ -384,14 +385,6 @@ function defaultThreads(): number {
   // llama.cpp decodes fastest on physical cores; leave one for the editor on larger machines.
   const cores = os.availableParallelism();
   return cores <= 4 ? cores : cores - 1;
-}
-
-function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new GlimpseError('cancelled', 'Stopped.');
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Lets one caller stop waiting for a shared promise without cancelling it for the others. */

@@ -3,7 +3,7 @@
 // orients, flattens and scales the image to the model's budget (see encode.ts for PNG vs JPEG).
 
 import { createHash } from 'node:crypto';
-import { GlimpseError } from '../errors';
+import { throwIfAborted } from '../abort';
 import { ImageBudget, ImageSize, VECTOR_BASE_DENSITY, assertValidBudget, fitVectorWithinBudget, fitWithinBudget } from './budget';
 import { OutputMimeType, renderForModel } from './encode';
 import { imageTooManyPixelsError } from './imageErrors';
@@ -44,6 +44,9 @@ export interface PreparedImage {
   readonly sourceFormat: string;
 }
 
+/** What an aborted `signal` makes prepareImage throw. */
+const cancelled = 'Preparing the image was cancelled.';
+
 export async function prepareImage(
   input: ImageInput,
   budget: ImageBudget,
@@ -52,13 +55,13 @@ export async function prepareImage(
 ): Promise<PreparedImage> {
   assertValidBudget(budget);
   const { maxFileBytes, maxInputPixels } = { ...DEFAULT_IMAGE_LIMITS, ...limits };
-  throwIfCancelled(signal);
+  throwIfAborted(signal, cancelled);
 
   const { label, bytes } = await readImageInput(input, maxFileBytes);
-  throwIfCancelled(signal);
+  throwIfAborted(signal, cancelled);
 
   const source = await inspectImage(bytes, label);
-  throwIfCancelled(signal);
+  throwIfAborted(signal, cancelled);
 
   let size: ImageSize;
   let density: number | undefined;
@@ -77,7 +80,7 @@ export async function prepareImage(
   }
 
   const rendered = await renderForModel({ bytes, label, source, size, density, maxInputPixels });
-  throwIfCancelled(signal);
+  throwIfAborted(signal, cancelled);
 
   return {
     label,
@@ -96,8 +99,4 @@ export async function prepareImage(
 /** `data:image/png;base64,…`: the form OpenAI-compatible servers take in `image_url`. */
 export function toDataUri(image: PreparedImage): string {
   return `data:${image.mimeType};base64,${image.data.toString('base64')}`;
-}
-
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new GlimpseError('cancelled', 'Preparing the image was cancelled.');
 }

@@ -13,7 +13,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { setTimeout as delay } from 'node:timers/promises';
+import { delay, throwIfAborted } from '../../abort';
 import { GlimpseError } from '../../errors';
 import type { DownloadRequest, DownloadResponse } from './httpGet';
 
@@ -75,7 +75,7 @@ export async function downloadFile(file: FileDownload, context: FileDownloadCont
   try {
     let failures = 0;
     for (;;) {
-      throwIfCancelled(context.signal);
+      throwIfAborted(context.signal, cancelledError);
       try {
         await attempt(file, context, state, handle);
         break;
@@ -84,11 +84,7 @@ export async function downloadFile(file: FileDownload, context: FileDownloadCont
         if (error instanceof RestartFromZero) continue;
         if (!(error instanceof RetryableFailure)) throw error;
         if (failures >= context.retryDelaysMs.length) throw gaveUpError(file, state, failures + 1, error.reason);
-        try {
-          await delay(context.retryDelaysMs[failures++], undefined, { signal: context.signal });
-        } catch {
-          throw cancelledError();
-        }
+        await delay(context.retryDelaysMs[failures++], { signal: context.signal, cancelled: cancelledError });
       }
     }
   } finally {
@@ -240,7 +236,7 @@ async function hashExistingPartial(partialPath: string, hash: Hash, context: Fil
   context.onResumeCheck?.(size);
   let hashed = 0;
   for await (const chunk of createReadStream(partialPath, { end: size - 1, highWaterMark: 1024 * 1024 })) {
-    throwIfCancelled(context.signal);
+    throwIfAborted(context.signal, cancelledError);
     hash.update(chunk as Buffer);
     hashed += (chunk as Buffer).length;
   }
@@ -316,10 +312,6 @@ function badResponse(what: string): GlimpseError {
 
 function cancelledError(): GlimpseError {
   return new GlimpseError('cancelled', 'Download stopped.');
-}
-
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw cancelledError();
 }
 
 function capitalize(text: string): string {

@@ -14,6 +14,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { throwIfAborted } from '../../abort';
 import { GlimpseError } from '../../errors';
 import type { CatalogEntry, CatalogFile } from '../catalog';
 import { readInstalledPair } from '../installedModels';
@@ -101,7 +102,7 @@ async function downloadPairUnlocked(entry: CatalogEntry, options: DownloadPairOp
   if (installed) {
     return { folder, modelPath: installed.modelPath, projectorPath: installed.projectorPath, manifest: installed.manifest, alreadyInstalled: true };
   }
-  throwIfCancelled(options.signal, entry, folder, 0);
+  throwIfAborted(options.signal, () => cancelledError(entry, folder, 0));
 
   await fs.mkdir(folder, { recursive: true });
   // A manifest that no longer matches its files (one was deleted or replaced) describes nothing.
@@ -160,7 +161,7 @@ async function downloadPairUnlocked(entry: CatalogEntry, options: DownloadPairOp
     throw error;
   }
 
-  throwIfCancelled(options.signal, entry, folder, results.model.sizeBytes + results.projector.sizeBytes);
+  throwIfAborted(options.signal, () => cancelledError(entry, folder, results.model.sizeBytes + results.projector.sizeBytes));
   progress.emit('projector', 'finishing', true);
   await fs.rename(partialPath('model'), finalPath('model'));
   await fs.rename(partialPath('projector'), finalPath('projector'));
@@ -266,10 +267,6 @@ function manifestFile(file: CatalogFile, result: { sizeBytes: number; sha256: st
 
 function remainingBytes(file: CatalogFile, onDisk: number): number {
   return Math.max(0, file.sizeBytes - onDisk);
-}
-
-function throwIfCancelled(signal: AbortSignal | undefined, entry: CatalogEntry, folder: string, kept: number): void {
-  if (signal?.aborted) throw cancelledError(entry, folder, kept);
 }
 
 function cancelledError(entry: CatalogEntry, folder: string, kept: number): GlimpseError {
