@@ -15,6 +15,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { delay, throwIfAborted } from '../../abort';
 import { GlimpseError } from '../../errors';
+import { formatBytes } from '../../formatBytes';
 import type { DownloadRequest, DownloadResponse } from './httpGet';
 
 export const downloadBaseUrlSetting = 'glimpse.modelDownloadBaseUrl';
@@ -316,12 +317,4 @@ function cancelledError(): GlimpseError {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** "1.4 GB", "512 MB", "900 KB": decimal units, as download sizes are usually shown. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
-  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} KB`;
-  return `${bytes} bytes`;
 }
