@@ -11,7 +11,7 @@ import type { EngineDescription } from '../core/engine/chatEngine';
 import type { ConversationHistory } from '../core/history/conversationHistory';
 import { SUPPORTED_IMAGE_EXTENSIONS } from '../core/images/formats';
 import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
-import { cropImage, cropPreview, isWholeImage } from '../core/images/crop';
+import { cropPreview, isWholeImage } from '../core/images/crop';
 import { prepareImage, type ImageInput, type PreparedImage } from '../core/images/prepare';
 import { thumbnailDataUri } from '../core/images/thumbnail';
 import { maxAttachmentBytes, type AnswerStats, type ErrorAction, type HostMessage, type ImageView, type PendingImageView, type PixelRect, type TurnView, type WebviewMessage } from '../core/protocol';
@@ -271,15 +271,9 @@ export class ChatController implements vscode.Disposable {
     try {
       const engine = await this.describeForImages();
       const whole = isWholeImage(wanted, pending.sourceSize);
-      let input = pending.source;
-      let maxFileBytes: number | undefined;
-      if (!whole) {
-        const cropped = await cropImage(pending.source, wanted, { maxFileBytes: readConfig().maxImageBytes });
-        input = { bytes: cropped.bytes, label: cropped.label };
-        // Made here from an image that passed the size limit: the limit is for what users bring.
-        maxFileBytes = Number.MAX_SAFE_INTEGER;
-      }
-      const { images, views } = await this.prepareForModel(engine, [input], undefined, maxFileBytes);
+      // The crop travels with the input: prepareImage cuts it from the original in one pass, here and for a mockup.
+      const input: ImageInput = whole ? pending.source : { ...pending.source, crop: wanted };
+      const { images, views } = await this.prepareForModel(engine, [input]);
       const index = this.pendingImages.findIndex((p) => p.view.id === imageId);
       // Sent or removed meanwhile, or a newer crop was asked for.
       if (index < 0 || this.cropRequests.get(imageId) !== request) return;
