@@ -9,7 +9,7 @@ import { GlimpseError } from '../errors';
 import type { ChatTurn } from './turn';
 import { toDataUri } from '../images/prepare';
 import { httpStatusError, parseRetryAfter, summariseErrorBody } from './httpErrors';
-import { cancelledError, sendHttpRequest, type HttpResponse } from './httpRequest';
+import { cancelledError, sendHttpRequest, type HttpResponse } from '../http/httpRequest';
 import { SseParser, type ServerSentEvent } from './sseParser';
 
 /** Defaults sized for a remote server; the embedded engine answers long before any of them. */
