@@ -12,7 +12,6 @@ import path from 'node:path';
 import { GlimpseError } from '../errors';
 import { formatBytes } from '../formatBytes';
 import { downloadFile } from '../models/download/downloadFile';
-import { nodeDownloadRequest, type DownloadRequest } from '../models/download/httpGet';
 import { TransferRate } from '../models/download/transferRate';
 import { engineRecordName, type DownloadRecord } from './downloadedEngines';
 import { serverName, verifyServer } from './locateServer';
@@ -49,7 +48,6 @@ export interface EngineDownloadOptions {
   readonly allowUnverified?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: EngineDownloadProgress) => void;
-  readonly request?: DownloadRequest;
   readonly retryDelaysMs?: readonly number[];
   readonly idleTimeoutMs?: number;
   readonly now?: () => number;
@@ -134,7 +132,6 @@ export async function downloadEngine(release: EngineRelease, options: EngineDown
   const { sha256, sizeBytes } = await downloadFile(
     { url, partialPath, expectedSha256: release.sha256, label: `llama.cpp archive "${archiveName}"` },
     {
-      request: options.request ?? nodeDownloadRequest,
       signal: options.signal,
       retryDelaysMs: options.retryDelaysMs ?? [1000, 4000, 10000],
       idleTimeoutMs: options.idleTimeoutMs ?? 60_000,

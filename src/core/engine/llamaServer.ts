@@ -16,6 +16,7 @@ import { freePort } from './freePort';
 import { describeEngineBuild, locateServer, serverEnvironment, type LocatedServer, type ServerSearch } from './locateServer';
 import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from '../openai/openAiClient';
 import { LineRingBuffer } from './ringBuffer';
+import { sendHttpRequest } from '../http/httpRequest';
 
 export interface LlamaServerConfig {
   /** Explicit llama-server path (setting or flag); otherwise the bundled engine, the engine cache, then PATH. */
@@ -72,6 +73,8 @@ const defaultStartTimeoutMs = 180_000;
 const stopGraceMs = 3_000;
 /** Loopback polls are cheap; a short interval keeps the wait after the model is loaded short. */
 const healthPollMs = 20;
+/** Limit for connecting to /health and for its answer: a server that is up answers on loopback at once. */
+const healthTimeoutMs = 2_000;
 
 export class LlamaServer implements Disposable {
   private child: ChildProcess | undefined;
@@ -293,13 +296,7 @@ export class LlamaServer implements Disposable {
     while (Date.now() < deadline) {
       throwIfAborted(signal, 'Stopped.');
       if (exit) throw exit.expected ? new GlimpseError('cancelled', 'The engine start was stopped.') : crashError(exit, 'while starting');
-      try {
-        const response = await fetch(`${endpoint.baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
-        if (response.ok) return;
-        await response.body?.cancel();
-      } catch {
-        // not listening yet
-      }
+      if (await answersHealthy(endpoint, signal)) return;
       await Promise.race([delay(healthPollMs), exited]);
     }
     throw new GlimpseError(
@@ -385,6 +382,23 @@ function defaultThreads(): number {
   // llama.cpp decodes fastest on physical cores; leave one for the editor on larger machines.
   const cores = os.availableParallelism();
   return cores <= 4 ? cores : cores - 1;
+}
+
+/** Whether llama-server answers GET /health with 2xx (it says 503 while the model loads); false while it is not listening yet. */
+async function answersHealthy(endpoint: OpenAiEndpoint, signal?: AbortSignal): Promise<boolean> {
+  try {
+    const response = await sendHttpRequest(new URL('/health', endpoint.baseUrl), {
+      method: 'GET',
+      connectTimeoutMs: healthTimeoutMs,
+      idleTimeoutMs: healthTimeoutMs,
+      signal,
+      serverLabel: endpoint.baseUrl,
+    });
+    response.close();
+    return response.status >= 200 && response.status < 300;
+  } catch {
+    return false;
+  }
 }
 
 /** Lets one caller stop waiting for a shared promise without cancelling it for the others. */

@@ -21,7 +21,6 @@ import { readInstalledPair } from '../installedModels';
 import { formatBytes } from '../../formatBytes';
 import { downloadBaseUrlSetting, downloadFile } from './downloadFile';
 import { statfsFreeSpace, type FreeSpaceProbe } from './freeSpace';
-import { nodeDownloadRequest, type DownloadRequest } from './httpGet';
 import { pairFolder, pairManifestName, partialSuffix, writePairManifest, type PairManifest, type PairManifestFile } from './pairManifest';
 import { TransferRate } from './transferRate';
 
@@ -53,8 +52,6 @@ export interface DownloadPairOptions {
   readonly onProgress?: (progress: PairDownloadProgress) => void;
   /** Free bytes on the file system holding a folder; defaults to statfs. */
   readonly freeSpace?: FreeSpaceProbe;
-  /** One GET without redirects; defaults to node:http/https. */
-  readonly request?: DownloadRequest;
   /** Waits before each automatic retry after a cut or silent connection (default 1 s, 4 s, 10 s). */
   readonly retryDelaysMs?: readonly number[];
   /** A connection with no bytes for this long is dropped and retried (default 60 s). */
@@ -143,7 +140,6 @@ async function downloadPairUnlocked(entry: CatalogEntry, options: DownloadPairOp
           label: `${role === 'model' ? 'the language model' : 'the projector'} "${file.file}"`,
         },
         {
-          request: options.request ?? nodeDownloadRequest,
           signal: options.signal,
           retryDelaysMs: options.retryDelaysMs ?? [1000, 4000, 10000],
           idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
