@@ -6,7 +6,8 @@
 /** The core's layers, lowest first. A module sits in the first layer whose pattern matches it. */
 const coreLayers = [
   { name: 'core root files and core/images', path: '^src/core/([^/]+\\.ts$|images/)' },
-  { name: 'core/openai (the OpenAI-compatible client, SSE, HTTP, ChatTurn)', path: '^src/core/openai/' },
+  { name: 'core/http (the one HTTP request layer)', path: '^src/core/http/' },
+  { name: 'core/openai (the OpenAI-compatible client, SSE, ChatTurn)', path: '^src/core/openai/' },
   { name: 'core/models', path: '^src/core/models/' },
   { name: 'core/engine', path: '^src/core/engine/' },
   { name: 'core/remote', path: '^src/core/remote/' },

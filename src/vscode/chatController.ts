@@ -13,7 +13,7 @@ import type { ChatCompletionOptions, ChatStreamEvent } from '../core/openai/open
 import type { ConversationHistory } from '../core/history/conversationHistory';
 import { SUPPORTED_IMAGE_EXTENSIONS } from '../core/images/formats';
 import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
-import { cropImage, cropPreview, isWholeImage } from '../core/images/crop';
+import { cropPreview, isWholeImage } from '../core/images/crop';
 import type { ImageInput, PreparedImage } from '../core/images/prepare';
 import { thumbnailDataUri } from '../core/images/thumbnail';
 import { maxAttachmentBytes, type AnswerStats, type ErrorAction, type HostMessage, type ImageView, type PendingImageView, type PixelRect, type TurnView, type WebviewMessage } from '../core/protocol';
@@ -288,15 +288,9 @@ export class ChatController implements vscode.Disposable {
     try {
       const engine = await this.describeForImages();
       const whole = isWholeImage(wanted, pending.sourceSize);
-      let input = pending.source;
-      let maxFileBytes: number | undefined;
-      if (!whole) {
-        const cropped = await cropImage(pending.source, wanted, { maxFileBytes: readConfig().maxImageBytes });
-        input = { bytes: cropped.bytes, label: cropped.label };
-        // Made here from an image that passed the size limit: the limit is for what users bring.
-        maxFileBytes = Number.MAX_SAFE_INTEGER;
-      }
-      const { images, views } = await this.prepareForModel(engine, [input], undefined, maxFileBytes);
+      // The crop travels with the input: prepareImage cuts it from the original in one pass, here and for a mockup.
+      const input: ImageInput = whole ? pending.source : { ...pending.source, crop: wanted };
+      const { images, views } = await this.prepareForModel(engine, [input]);
       const index = this.pendingImages.findIndex((p) => p.view.id === imageId);
       // Sent or removed meanwhile, or a newer crop was asked for.
       if (index < 0 || this.cropRequests.get(imageId) !== request) return;
@@ -317,8 +311,8 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Prepares images once for this engine: the bytes to send and what the panel shows of them. */
-  private async prepareForModel(engine: EngineDescription, inputs: readonly ImageInput[], signal?: AbortSignal, maxFileBytes = readConfig().maxImageBytes): Promise<{ images: PreparedImage[]; views: ImageView[] }> {
-    const images = await prepareImages(engine, inputs, { maxFileBytes }, signal);
+  private async prepareForModel(engine: EngineDescription, inputs: readonly ImageInput[], signal?: AbortSignal): Promise<{ images: PreparedImage[]; views: ImageView[] }> {
+    const images = await prepareImages(engine, inputs, { maxFileBytes: readConfig().maxImageBytes }, signal);
     return { images, views: await this.viewsOf(engine, images) };
   }
 

@@ -15,6 +15,7 @@ import type { ChatEngine, EngineDescription, PrefillEngine, PrefillFigures } fro
 import type { EngineState, LlamaServerConfig, RunningServer } from '../core/engine/llamaServer';
 import { LocalEngine, localEngineKey, localModelLabel } from '../core/engine/localEngine';
 import { GlimpseError } from '../core/errors';
+import { formatBytes } from '../core/formatBytes';
 import type { ModelCatalog } from '../core/models/catalog';
 import { catalogEntryForModel, engineContextSize } from '../core/models/contextSize';
 import type { ChatCompletionOptions, ChatStreamEvent } from '../core/openai/openAiClient';
@@ -384,12 +385,6 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
     for (const s of active.subscriptions) s.dispose();
     await active.local?.dispose();
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GB`;
-  if (bytes >= 2 ** 20) return `${Math.round(bytes / 2 ** 20)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 function labelFromPath(modelPath: string | undefined): string {

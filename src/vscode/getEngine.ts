@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { downloadEngine, parseEngineManifest, releaseFor, type DownloadedEngine, type EngineDownloadOptions } from '../core/engine/engineDownload';
 import { asGlimpseError } from '../core/errors';
 import { runtimeTarget } from '../core/runtimeTarget';
-import { formatBytes } from '../core/models/download/downloadFile';
+import { formatBytes } from '../core/formatBytes';
 import { formatSpeed, ProgressIncrements } from '../core/models/modelChoices';
 import { downloadedEnginesDirectory, extensionPath } from './installation';
 import { readConfig } from './config';

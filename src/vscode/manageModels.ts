@@ -11,7 +11,7 @@
 import * as vscode from 'vscode';
 import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
 import { findCatalogEntry, type CatalogEntry, type ModelCatalog } from '../core/models/catalog';
-import { formatBytes } from '../core/models/download/downloadFile';
+import { formatBytes } from '../core/formatBytes';
 import { deletePair, findInstalledPair, type InstalledPair } from '../core/models/installedModels';
 import { buildModelChoices, isActivePair, pausedDownloadBytes, type ModelChoice } from '../core/models/modelChoices';
 import type { Log } from './log';

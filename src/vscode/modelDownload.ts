@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { asGlimpseError, type GlimpseErrorCode } from '../core/errors';
 import { catalogPairBytes, type CatalogEntry } from '../core/models/catalog';
-import { formatBytes } from '../core/models/download/downloadFile';
+import { formatBytes } from '../core/formatBytes';
 import { downloadPair, type DownloadedPair } from '../core/models/download/downloadPair';
 import { formatDownloadProgress, pausedDownloadBytes, ProgressIncrements } from '../core/models/modelChoices';
 import type { Log } from './log';

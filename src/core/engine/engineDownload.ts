@@ -10,8 +10,8 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { GlimpseError } from '../errors';
-import { downloadFile, formatBytes } from '../models/download/downloadFile';
-import { nodeDownloadRequest, type DownloadRequest } from '../models/download/httpGet';
+import { formatBytes } from '../formatBytes';
+import { downloadFile } from '../models/download/downloadFile';
 import { TransferRate } from '../models/download/transferRate';
 import { engineRecordName, type DownloadRecord } from './downloadedEngines';
 import { serverName, verifyServer } from './locateServer';
@@ -48,7 +48,6 @@ export interface EngineDownloadOptions {
   readonly allowUnverified?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: EngineDownloadProgress) => void;
-  readonly request?: DownloadRequest;
   readonly retryDelaysMs?: readonly number[];
   readonly idleTimeoutMs?: number;
   readonly now?: () => number;
@@ -133,7 +132,6 @@ export async function downloadEngine(release: EngineRelease, options: EngineDown
   const { sha256, sizeBytes } = await downloadFile(
     { url, partialPath, expectedSha256: release.sha256, label: `llama.cpp archive "${archiveName}"` },
     {
-      request: options.request ?? nodeDownloadRequest,
       signal: options.signal,
       retryDelaysMs: options.retryDelaysMs ?? [1000, 4000, 10000],
       idleTimeoutMs: options.idleTimeoutMs ?? 60_000,

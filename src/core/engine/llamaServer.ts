@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { PrefillFigures } from './chatEngine';
 import type { ChatTurn } from '../openai/turn';
+import { delay, throwIfAborted } from '../abort';
 import { Emitter, type Disposable } from '../disposable';
 import { GlimpseError } from '../errors';
 import { checkModelPair, type ModelPairInfo } from '../models/pairCheck';
@@ -15,6 +16,7 @@ import { freePort } from './freePort';
 import { describeEngineBuild, locateServer, serverEnvironment, type LocatedServer, type ServerSearch } from './locateServer';
 import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from '../openai/openAiClient';
 import { LineRingBuffer } from './ringBuffer';
+import { sendHttpRequest } from '../http/httpRequest';
 
 export interface LlamaServerConfig {
   /** Explicit llama-server path (setting or flag); otherwise the bundled engine, the engine cache, then PATH. */
@@ -71,6 +73,8 @@ const defaultStartTimeoutMs = 180_000;
 const stopGraceMs = 3_000;
 /** Loopback polls are cheap; a short interval keeps the wait after the model is loaded short. */
 const healthPollMs = 20;
+/** Limit for connecting to /health and for its answer: a server that is up answers on loopback at once. */
+const healthTimeoutMs = 2_000;
 
 export class LlamaServer implements Disposable {
   private child: ChildProcess | undefined;
@@ -213,7 +217,7 @@ export class LlamaServer implements Disposable {
     try {
       // Both only read files; the pair check refuses a bad pair before anything is spawned.
       const [binary, pair] = await Promise.all([locateServer(this.config.serverPath, this.config.serverSearch), this.pairInfo()]);
-      throwIfAborted(signal);
+      throwIfAborted(signal, 'Stopped.');
       this.startPhaseEmitter.fire({ phase: 'loading', modelName: pair.modelName, bytes: pair.modelFileSize + (pair.vision ? pair.vision.fileSize : 0) });
       // A port can be taken between probing and binding: try a second one before giving up.
       for (let attempt = 1; ; attempt++) {
@@ -290,15 +294,9 @@ export class LlamaServer implements Disposable {
     let exit: ServerExit | undefined;
     const exited = this.waitForExitOf(child, timeoutMs).then((value) => (exit = value));
     while (Date.now() < deadline) {
-      throwIfAborted(signal);
+      throwIfAborted(signal, 'Stopped.');
       if (exit) throw exit.expected ? new GlimpseError('cancelled', 'The engine start was stopped.') : crashError(exit, 'while starting');
-      try {
-        const response = await fetch(`${endpoint.baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
-        if (response.ok) return;
-        await response.body?.cancel();
-      } catch {
-        // not listening yet
-      }
+      if (await answersHealthy(endpoint, signal)) return;
       await Promise.race([delay(healthPollMs), exited]);
     }
     throw new GlimpseError(
@@ -386,12 +384,21 @@ function defaultThreads(): number {
   return cores <= 4 ? cores : cores - 1;
 }
 
-function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new GlimpseError('cancelled', 'Stopped.');
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Whether llama-server answers GET /health with 2xx (it says 503 while the model loads); false while it is not listening yet. */
+async function answersHealthy(endpoint: OpenAiEndpoint, signal?: AbortSignal): Promise<boolean> {
+  try {
+    const response = await sendHttpRequest(new URL('/health', endpoint.baseUrl), {
+      method: 'GET',
+      connectTimeoutMs: healthTimeoutMs,
+      idleTimeoutMs: healthTimeoutMs,
+      signal,
+      serverLabel: endpoint.baseUrl,
+    });
+    response.close();
+    return response.status >= 200 && response.status < 300;
+  } catch {
+    return false;
+  }
 }
 
 /** Lets one caller stop waiting for a shared promise without cancelling it for the others. */

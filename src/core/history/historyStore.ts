@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { GlimpseError, asGlimpseError } from '../errors';
 import type { ChatTurn } from '../openai/turn';
 import type { PreparedImage } from '../images/prepare';
-import { isCode, renameWithRetry, tempSuffix, writeFileAtomic } from './atomicFile';
+import { isCode, renameWithRetry, tempSuffix, writeFileAtomic } from '../atomicFile';
 import { chatTurnsFromRecord, deriveTitle, settleInterrupted, shorten } from './convert';
 import { ImageStore, parseImageFileName } from './imageStore';
 import { conversationMarkdown, exportedImageName, markdownFileName } from './markdown';
@@ -385,7 +385,7 @@ export class HistoryStore {
   private async writeRecord(record: ConversationRecord): Promise<void> {
     const file = this.fileOf(record.id);
     try {
-      await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
+      await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`, { recreateFolder: true });
     } catch (error) {
       throw new GlimpseError(
         'history-write-failed',

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat, utimes } from 'node:fs/promises';
 import * as path from 'node:path';
 import { GlimpseError } from '../errors';
-import { isCode, writeFileAtomic } from './atomicFile';
+import { isCode, writeFileAtomic } from '../atomicFile';
 import { isSha256, type StoredImageMimeType } from './record';
 
 const extensions: Record<StoredImageMimeType, string> = { 'image/png': 'png', 'image/jpeg': 'jpg' };
@@ -44,7 +44,7 @@ export class ImageStore {
       const now = new Date();
       await utimes(file, now, now);
     } else {
-      await writeFileAtomic(file, bytes);
+      await writeFileAtomic(file, bytes, { recreateFolder: true });
     }
     return sha256;
   }

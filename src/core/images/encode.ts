@@ -1,13 +1,12 @@
-// Decodes an image once and produces the bytes the model is sent: EXIF orientation applied,
-// first frame only, transparency flattened on white, scaled down with lanczos3, encoded as PNG or
-// JPEG by the rule in `chooseOutputMimeType`.
+// Decodes an image once and produces the bytes the model is sent, encoded once: EXIF orientation
+// applied, first frame only, the crop (if any) cut out, transparency flattened on white, scaled
+// down with lanczos3, encoded as PNG or JPEG by the rule in `chooseOutputMimeType`.
 
-import type sharp from 'sharp';
-import { decodeBmp } from './bmp';
+import type { PixelRect } from '../protocol';
 import type { ImageSize } from './budget';
-import { imageCorruptError, imageOverDecoderLimitError } from './imageErrors';
+import { openSource, runPipeline, type DecodeRequest } from './decode';
 import type { SourceImage } from './inspect';
-import { loadSharp, type Sharp } from './sharpLibrary';
+import { loadSharp } from './sharpLibrary';
 
 export type OutputMimeType = 'image/png' | 'image/jpeg';
 
@@ -36,15 +35,11 @@ export function chooseOutputMimeType(source: Pick<SourceImage, 'lossless'>, size
   return source.lossless && size.width * size.height <= MAX_PNG_OUTPUT_PIXELS ? 'image/png' : 'image/jpeg';
 }
 
-export interface RenderRequest {
-  readonly bytes: Buffer;
-  readonly label: string;
-  readonly source: SourceImage;
-  /** The exact size to send; the source is scaled to it (callers never ask for an enlargement of raster images). */
+export interface RenderRequest extends DecodeRequest {
+  /** The exact size to send; the source (or the crop) is scaled to it (callers never ask for an enlargement of raster images). */
   readonly size: ImageSize;
-  /** For SVG: the density that draws it at about `size`. */
-  readonly density?: number;
-  readonly maxInputPixels: number;
+  /** The rectangle to send, in pixels of the image as displayed, cut before scaling; the whole image when not given. */
+  readonly crop?: PixelRect;
 }
 
 export interface RenderedImage {
@@ -54,12 +49,14 @@ export interface RenderedImage {
   readonly height: number;
 }
 
+/** One decode, one encode: orient, cut the crop, flatten, scale, encode (see chooseOutputMimeType). */
 export async function renderForModel(request: RenderRequest): Promise<RenderedImage> {
-  const { label, source, size } = request;
+  const { source, size, crop } = request;
   const mimeType = chooseOutputMimeType(source, size);
 
   const opened = openSource(await loadSharp(), request);
   let pipeline = opened.pipeline;
+  if (crop) pipeline = pipeline.extract({ left: crop.x, top: crop.y, width: crop.width, height: crop.height });
   if (opened.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
   pipeline = pipeline.resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' });
   pipeline =
@@ -67,35 +64,6 @@ export async function renderForModel(request: RenderRequest): Promise<RenderedIm
       ? pipeline.png({ compressionLevel: PNG_COMPRESSION_LEVEL })
       : pipeline.jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4' });
 
-  try {
-    const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-    return { data, mimeType, width: info.width, height: info.height };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/exceeds pixel limit/i.test(message)) throw imageOverDecoderLimitError(label, request.maxInputPixels, error);
-    throw imageCorruptError(label, source.displayName, error);
-  }
-}
-
-/**
- * A sharp pipeline over the source. BMP, which sharp cannot read, is decoded here (bmp.ts) and
- * handed over as raw pixels; its alpha is known only then (an unused alpha channel is dropped).
- */
-function openSource(sharp: Sharp, request: RenderRequest): { pipeline: sharp.Sharp; hasAlpha: boolean } {
-  if (request.source.format === 'bmp') {
-    const { width, height, channels, data } = decodeBmp(request.bytes, request.label, request.maxInputPixels);
-    return {
-      pipeline: sharp(data, { raw: { width, height, channels }, limitInputPixels: request.maxInputPixels }),
-      hasAlpha: channels === 4,
-    };
-  }
-  const pipeline = sharp(request.bytes, {
-    autoOrient: true,
-    // 'error' still refuses truncated data but tolerates the harmless warnings many camera JPEGs
-    // raise (sharp's default, 'warning', would refuse those).
-    failOn: 'error',
-    limitInputPixels: request.maxInputPixels,
-    ...(request.density === undefined ? {} : { density: request.density }),
-  });
-  return { pipeline, hasAlpha: request.source.hasAlpha };
+  const { data, info } = await runPipeline(pipeline, request);
+  return { data, mimeType, width: info.width, height: info.height };
 }

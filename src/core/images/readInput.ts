@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { imageMissingError, imageTooLargeFileError, imageUnreadableError } from './imageErrors';
 
-export type ImageInput = { readonly path: string } | { readonly bytes: Uint8Array; readonly label: string };
+export type ImageFileOrBytes = { readonly path: string } | { readonly bytes: Uint8Array; readonly label: string };
 
 export interface ImageSourceBytes {
   /** File name (not the full path) or the caller's label, e.g. "pasted image". */
@@ -13,7 +13,7 @@ export interface ImageSourceBytes {
   readonly bytes: Buffer;
 }
 
-export async function readImageInput(input: ImageInput, maxFileBytes: number): Promise<ImageSourceBytes> {
+export async function readImageInput(input: ImageFileOrBytes, maxFileBytes: number): Promise<ImageSourceBytes> {
   if ('bytes' in input) {
     if (input.bytes.byteLength > maxFileBytes) {
       throw imageTooLargeFileError(input.label, input.bytes.byteLength, maxFileBytes);

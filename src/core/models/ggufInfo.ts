@@ -7,6 +7,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { GlimpseError } from '../errors';
+import { formatExactBytes } from '../formatBytes';
 import { loadGgufReader, type GgufReader, type NodeLlamaCpp } from './ggufReader';
 import { ggmlTypeName, tensorByteSize } from './ggmlTypes';
 
@@ -118,7 +119,7 @@ async function parseGgufInfo(filePath: string, fileSize: number, describe: FileD
   if (requiredSize > fileSize) {
     throw new GlimpseError(
       'file-truncated',
-      `${describe.fileName} is truncated: its tensors need ${formatBytes(requiredSize)} bytes but the file has ${formatBytes(fileSize)}. ` +
+      `${describe.fileName} is truncated: its tensors need ${formatExactBytes(requiredSize)} bytes but the file has ${formatExactBytes(fileSize)}. ` +
         'The download was probably cut off; download it again.',
       filePath,
     );
@@ -227,7 +228,7 @@ async function readFixedHeader(filePath: string, fileSize: number, describe: Fil
 function headerCutOff(describe: FileDescriber, filePath: string, fileSize: number): GlimpseError {
   return new GlimpseError(
     'file-truncated',
-    `${describe.fileName} is truncated: the file ends (${formatBytes(fileSize)} bytes) inside its GGUF header, before any tensor data. ` +
+    `${describe.fileName} is truncated: the file ends (${formatExactBytes(fileSize)} bytes) inside its GGUF header, before any tensor data. ` +
       'The download was probably cut off; download it again.',
     filePath,
   );
@@ -332,10 +333,6 @@ function createInfo(fields: {
     },
     tensor: (name) => tensorsByName.get(name),
   };
-}
-
-function formatBytes(bytes: number): string {
-  return bytes.toLocaleString('en-US');
 }
 
 function errorMessage(error: unknown): string {

@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { catalogPairBytes, type CatalogEntry, type ModelCatalog } from './catalog';
-import { formatBytes } from './download/downloadFile';
+import { formatBytes } from '../formatBytes';
 import type { PairDownloadProgress } from './download/downloadPair';
 import { pairFolder, partialSuffix } from './download/pairManifest';
 import type { InstalledPair } from './installedModels';

@@ -4,11 +4,12 @@
 // to GlimpseErrors that say what to do, and stops the request when the signal aborts. The HTTP
 // request itself, with its connect and idle timeouts, is in httpRequest.ts.
 
+import { delay } from '../abort';
 import { GlimpseError } from '../errors';
 import type { ChatTurn } from './turn';
 import { toDataUri } from '../images/prepare';
 import { httpStatusError, parseRetryAfter, summariseErrorBody } from './httpErrors';
-import { cancelledError, sendHttpRequest, type HttpResponse } from './httpRequest';
+import { cancelledError, sendHttpRequest, type HttpResponse } from '../http/httpRequest';
 import { SseParser, type ServerSentEvent } from './sseParser';
 
 /** Defaults sized for a remote server; the embedded engine answers long before any of them. */
@@ -167,7 +168,7 @@ async function openStream(endpoint: OpenAiEndpoint, body: string, options: ChatC
     const waitMs = retryAfterMs ?? fallbackRetryWaitMs * 2 ** attempt;
     if (retryable && attempt < retries && waitMs <= maxWaitMs) {
       options.onRetry?.({ attempt: attempt + 1, waitMs, status: response.status });
-      await delay(waitMs, signal);
+      await delay(waitMs, { signal, cancelled: cancelledError });
       continue;
     }
     throw httpStatusError(response.status, response.statusText, text, contentType, retryAfterMs, { serverLabel: endpoint.baseUrl, path: chatPath, model: endpoint.model ?? defaultModelName });
@@ -249,21 +250,6 @@ async function notAStreamError(response: HttpResponse, contentType: string, endp
     `The server at ${endpoint.baseUrl} answered with ${contentType.split(';')[0]} instead of a stream of tokens${detail ? ` ("${detail}")` : ''}. ` +
       'The address may lead to a web page, a proxy\'s login or error page, or something other than an OpenAI-compatible API: check the server address.',
   );
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelledError());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(cancelledError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function parseChunk(data: string, endpoint: OpenAiEndpoint): any {

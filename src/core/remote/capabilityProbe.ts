@@ -10,7 +10,7 @@
 import { isCancelled } from '../errors';
 import { endpointUrl, requestHeaders, type OpenAiEndpoint } from '../openai/openAiClient';
 import { summariseErrorBody, httpStatusError } from '../openai/httpErrors';
-import { RemoteTimeoutError, sendHttpRequest } from '../openai/httpRequest';
+import { RemoteTimeoutError, sendHttpRequest } from '../http/httpRequest';
 
 export type RemoteServerKind = 'llama-server' | 'ollama' | 'vllm' | 'openai-compatible';
 

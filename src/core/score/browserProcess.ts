@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { delay } from '../abort';
 import { DevToolsPipe } from './devtoolsPipe';
 
 /**
@@ -127,11 +128,11 @@ export class BrowserProcess {
   private async stopOnce(graceful: boolean): Promise<void> {
     if (!this.exit && graceful && !this.pipe.closed) {
       this.pipe.send('Browser.close').catch(() => undefined);
-      await Promise.race([this.exited, delay(2000)]);
+      await Promise.race([this.exited, delay(2000, { unref: true })]);
     }
     // Kill the whole group even after a clean exit: a straggling helper process must not outlive the render.
     this.killTree();
-    await Promise.race([this.exited, delay(5000)]);
+    await Promise.race([this.exited, delay(5000, { unref: true })]);
     this.pipe.close(new Error('The browser was stopped.'));
     await removeFolder(this.userDataDir);
   }
@@ -152,10 +153,6 @@ export class BrowserProcess {
     if (this.exit.signal) return ` (signal ${this.exit.signal})`;
     return this.exit.code === null ? '' : ` (exit code ${this.exit.code})`;
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 async function removeFolder(folder: string): Promise<void> {

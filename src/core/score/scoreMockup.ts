@@ -3,6 +3,7 @@
 // the screenshot with the mockup (visualScore.ts, docs/visual-score.md). Loaded lazily by the
 // extension, only when a score is asked for.
 
+import { throwIfAborted } from '../abort';
 import { GlimpseError } from '../errors';
 import { loadSharp } from '../images/sharpLibrary';
 import { locateBrowser, type BrowserSearchHost } from './locateBrowser';
@@ -65,11 +66,14 @@ export interface MockupScore {
 
 export type ScoreMockupResult = SkippedScore | MockupScore;
 
+/** What an aborted `request.signal` makes scoreMockup throw. */
+const cancelled = 'Scoring the render was cancelled.';
+
 export async function scoreMockup(request: ScoreMockupRequest): Promise<ScoreMockupResult> {
   const started = Date.now();
   const search = locateBrowser(request.browserPath, request.browserSearchHost);
   if (!search.found) return { skipped: true, reason: search.reason, looked: search.looked };
-  throwIfCancelled(request.signal);
+  throwIfAborted(request.signal, cancelled);
 
   const mockupSize = await orientedSize(request.mockup);
   const plan = planScoring(request.designSize ?? mockupSize, mockupSize);
@@ -82,12 +86,12 @@ export async function scoreMockup(request: ScoreMockupRequest): Promise<ScoreMoc
     timeoutMs: request.timeoutMs,
     onBrowserStarted: request.onBrowserStarted,
   });
-  throwIfCancelled(request.signal);
+  throwIfAborted(request.signal, cancelled);
   const [mockup, render] = await Promise.all([
     loadRgba(request.mockup, plan.working, { heightShare: plan.mockupHeightShare }),
     loadRgba(rendered.png, plan.working),
   ]);
-  throwIfCancelled(request.signal);
+  throwIfAborted(request.signal, cancelled);
   const result = compareImages(mockup, render);
   return {
     score: result.score,
@@ -114,8 +118,4 @@ async function orientedSize(bytes: Buffer): Promise<Size> {
   } catch (error) {
     throw new GlimpseError('image-corrupt', `The mockup could not be read for the visual score: ${error instanceof Error ? error.message : String(error)}.`);
   }
-}
-
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new GlimpseError('cancelled', 'Scoring the render was cancelled.');
 }

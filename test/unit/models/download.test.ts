@@ -5,6 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadPair, type DownloadPairOptions, type PairDownloadProgress } from '../../../src/core/models/download/downloadPair';
@@ -289,6 +291,25 @@ describe('downloadPair', () => {
       [undefined, 'bytes=400000-'],
     );
     assertInstalledCorrectly();
+  });
+
+  it('words a silent server in its own terms when it gives up: "no data arrived for 1 s"', async () => {
+    server.always(pair.modelPath, { stallAfter: 1000 });
+    await assert.rejects(
+      downloadPair(pair.entry, options({ idleTimeoutMs: 600, retryDelaysMs: [] })),
+      rejectsWith('download-failed', 'failed after 1 attempt: no data arrived for 1 s.'),
+    );
+  });
+
+  it('words a refused connection in its own terms after retrying it', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await assert.rejects(
+      downloadPair(pair.entry, options({ baseUrl: `http://127.0.0.1:${port}`, retryDelaysMs: [1] })),
+      rejectsWith('download-failed', `failed after 2 attempts: 127.0.0.1:${port} refused the connection.`),
+    );
   });
 
   it('uses a mirror base URL with a path prefix (and the real statfs probe)', async () => {

@@ -64,8 +64,8 @@ describe('layer rules (dependency-cruiser)', () => {
       assert.deepEqual(violations(dir), [
         'cli-imports-editor: src/cli/main.ts → src/vscode/adapter.ts',
         'core-imports-editor: src/core/models/catalog.ts → node_modules/@types/vscode/index.d.ts',
-        'core-layer-1-imports-upward: src/core/openai/client.ts → src/core/engine/pool.ts',
-        'core-layer-3-imports-upward: src/core/engine/pool.ts → src/core/remote/remote.ts',
+        'core-layer-2-imports-upward: src/core/openai/client.ts → src/core/engine/pool.ts',
+        'core-layer-4-imports-upward: src/core/engine/pool.ts → src/core/remote/remote.ts',
         'no-circular: src/core/chat/first.ts → src/core/chat/second.ts',
         'webview-imports-host: src/webview/view.ts → src/vscode/adapter.ts',
         // Reached through other modules: core/images/readFile.ts imports node:fs.

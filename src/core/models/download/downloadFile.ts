@@ -4,18 +4,21 @@
 //    mismatching start discards the partial and starts again from byte 0; a 416 whose total equals
 //    the partial size means the file was already complete;
 //  - redirects are followed (Hugging Face sends `resolve/` to its CDN), keeping the Range header;
-//  - a cut connection, a silent one (idle timeout) or a 5xx/429 answer is retried from the byte
-//    reached, after the delays in `retryDelaysMs`, before giving up;
+//  - a cut connection, a silent one (connect or idle timeout) or a 5xx/429 answer is retried from
+//    the byte reached, after the delays in `retryDelaysMs`, before giving up;
 //  - the SHA-256 is computed while streaming; on a mismatch with the published hash the partial is
 //    deleted (resuming a corrupt file would only repeat the mismatch).
-// Renaming the partial into place is the caller's job (downloadPair), so a pair becomes visible at once.
+// Each hop is one request through the core's HTTP layer (http/httpRequest.ts), which owns the
+// timeouts. Renaming the partial into place is the caller's job (downloadPair), so a pair becomes
+// visible at once.
 
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { setTimeout as delay } from 'node:timers/promises';
+import { delay, throwIfAborted } from '../../abort';
 import { GlimpseError } from '../../errors';
-import type { DownloadRequest, DownloadResponse } from './httpGet';
+import { formatBytes } from '../../formatBytes';
+import { HttpConnectionError, RemoteTimeoutError, sendHttpRequest, type HttpResponse } from '../../http/httpRequest';
 
 export const downloadBaseUrlSetting = 'glimpse.modelDownloadBaseUrl';
 
@@ -28,9 +31,9 @@ export interface FileDownload {
 }
 
 export interface FileDownloadContext {
-  readonly request: DownloadRequest;
   readonly signal?: AbortSignal;
   readonly retryDelaysMs: readonly number[];
+  /** The limit for connecting and for silence once connected (no bytes before or between chunks). */
   readonly idleTimeoutMs: number;
   readonly maxRedirects: number;
   readonly userAgent: string;
@@ -75,7 +78,7 @@ export async function downloadFile(file: FileDownload, context: FileDownloadCont
   try {
     let failures = 0;
     for (;;) {
-      throwIfCancelled(context.signal);
+      throwIfAborted(context.signal, cancelledError);
       try {
         await attempt(file, context, state, handle);
         break;
@@ -84,11 +87,7 @@ export async function downloadFile(file: FileDownload, context: FileDownloadCont
         if (error instanceof RestartFromZero) continue;
         if (!(error instanceof RetryableFailure)) throw error;
         if (failures >= context.retryDelaysMs.length) throw gaveUpError(file, state, failures + 1, error.reason);
-        try {
-          await delay(context.retryDelaysMs[failures++], undefined, { signal: context.signal });
-        } catch {
-          throw cancelledError();
-        }
+        await delay(context.retryDelaysMs[failures++], { signal: context.signal, cancelled: cancelledError });
       }
     }
   } finally {
@@ -109,25 +108,11 @@ export async function downloadFile(file: FileDownload, context: FileDownloadCont
 
 /** One request (with its redirects) and its body, appended to the partial. */
 async function attempt(file: FileDownload, context: FileDownloadContext, state: TransferState, handle: FileHandle): Promise<void> {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  context.signal?.addEventListener('abort', onAbort, { once: true });
-  let silent = false;
-  let timer: NodeJS.Timeout | undefined;
-  const armIdleTimer = () => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      silent = true;
-      controller.abort();
-    }, context.idleTimeoutMs);
-  };
-  armIdleTimer();
-  let response: DownloadResponse | undefined;
+  let response: HttpResponse | undefined;
   try {
-    response = await openFollowingRedirects(file, state.onDisk, context, controller.signal);
+    response = await openFollowingRedirects(file, state.onDisk, context);
     if (!(await acceptResponse(file, response, state, handle, context))) return;
-    for await (const chunk of response.body) {
-      armIdleTimer();
+    for await (const chunk of response.chunks()) {
       await append(handle, chunk, file);
       state.hash.update(chunk);
       state.onDisk += chunk.length;
@@ -141,25 +126,29 @@ async function attempt(file: FileDownload, context: FileDownloadContext, state: 
       throw badResponse(`${file.url.origin} sent more bytes than it announced for ${file.label}`);
     }
   } catch (error) {
-    if (silent && !context.signal?.aborted) {
-      throw new RetryableFailure(`no data arrived for ${Math.round(context.idleTimeoutMs / 1000)} s`);
-    }
-    if (error instanceof GlimpseError || error instanceof RetryableFailure || error instanceof RestartFromZero) throw error;
     if (context.signal?.aborted) throw cancelledError();
+    if (error instanceof RemoteTimeoutError) throw new RetryableFailure(`no data arrived for ${Math.round(context.idleTimeoutMs / 1000)} s`);
+    if (error instanceof HttpConnectionError) throw new RetryableFailure(networkReason(error.networkCause, file.url));
+    if (error instanceof GlimpseError || error instanceof RetryableFailure || error instanceof RestartFromZero) throw error;
     throw new RetryableFailure(networkReason(error, file.url));
   } finally {
-    if (timer) clearTimeout(timer);
-    context.signal?.removeEventListener('abort', onAbort);
     response?.close();
   }
 }
 
-async function openFollowingRedirects(file: FileDownload, offset: number, context: FileDownloadContext, signal: AbortSignal): Promise<DownloadResponse> {
+async function openFollowingRedirects(file: FileDownload, offset: number, context: FileDownloadContext): Promise<HttpResponse> {
   let url = file.url;
   for (let redirects = 0; ; redirects++) {
     const headers: Record<string, string> = { 'user-agent': context.userAgent, 'accept-encoding': 'identity' };
     if (offset > 0) headers.range = `bytes=${offset}-`;
-    const response = await context.request(url, headers, signal);
+    const response = await sendHttpRequest(url, {
+      method: 'GET',
+      headers,
+      connectTimeoutMs: context.idleTimeoutMs,
+      idleTimeoutMs: context.idleTimeoutMs,
+      signal: context.signal,
+      serverLabel: url.origin,
+    });
     if (!redirectStatuses.has(response.status)) return response;
     const location = response.header('location');
     response.close();
@@ -177,7 +166,7 @@ async function openFollowingRedirects(file: FileDownload, offset: number, contex
 }
 
 /** Checks the status and headers; false when there is nothing to read (the file was already complete). */
-async function acceptResponse(file: FileDownload, response: DownloadResponse, state: TransferState, handle: FileHandle, context: FileDownloadContext): Promise<boolean> {
+async function acceptResponse(file: FileDownload, response: HttpResponse, state: TransferState, handle: FileHandle, context: FileDownloadContext): Promise<boolean> {
   const { status } = response;
   const length = parseLength(response.header('content-length'));
   if (status === 200) {
@@ -240,7 +229,7 @@ async function hashExistingPartial(partialPath: string, hash: Hash, context: Fil
   context.onResumeCheck?.(size);
   let hashed = 0;
   for await (const chunk of createReadStream(partialPath, { end: size - 1, highWaterMark: 1024 * 1024 })) {
-    throwIfCancelled(context.signal);
+    throwIfAborted(context.signal, cancelledError);
     hash.update(chunk as Buffer);
     hashed += (chunk as Buffer).length;
   }
@@ -318,18 +307,6 @@ function cancelledError(): GlimpseError {
   return new GlimpseError('cancelled', 'Download stopped.');
 }
 
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw cancelledError();
-}
-
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** "1.4 GB", "512 MB", "900 KB": decimal units, as download sizes are usually shown. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
-  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} KB`;
-  return `${bytes} bytes`;
 }

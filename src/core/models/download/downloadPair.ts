@@ -14,12 +14,13 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { throwIfAborted } from '../../abort';
 import { GlimpseError } from '../../errors';
 import type { CatalogEntry, CatalogFile } from '../catalog';
 import { readInstalledPair } from '../installedModels';
-import { downloadBaseUrlSetting, downloadFile, formatBytes } from './downloadFile';
+import { formatBytes } from '../../formatBytes';
+import { downloadBaseUrlSetting, downloadFile } from './downloadFile';
 import { statfsFreeSpace, type FreeSpaceProbe } from './freeSpace';
-import { nodeDownloadRequest, type DownloadRequest } from './httpGet';
 import { pairFolder, pairManifestName, partialSuffix, writePairManifest, type PairManifest, type PairManifestFile } from './pairManifest';
 import { TransferRate } from './transferRate';
 
@@ -51,8 +52,6 @@ export interface DownloadPairOptions {
   readonly onProgress?: (progress: PairDownloadProgress) => void;
   /** Free bytes on the file system holding a folder; defaults to statfs. */
   readonly freeSpace?: FreeSpaceProbe;
-  /** One GET without redirects; defaults to node:http/https. */
-  readonly request?: DownloadRequest;
   /** Waits before each automatic retry after a cut or silent connection (default 1 s, 4 s, 10 s). */
   readonly retryDelaysMs?: readonly number[];
   /** A connection with no bytes for this long is dropped and retried (default 60 s). */
@@ -101,7 +100,7 @@ async function downloadPairUnlocked(entry: CatalogEntry, options: DownloadPairOp
   if (installed) {
     return { folder, modelPath: installed.modelPath, projectorPath: installed.projectorPath, manifest: installed.manifest, alreadyInstalled: true };
   }
-  throwIfCancelled(options.signal, entry, folder, 0);
+  throwIfAborted(options.signal, () => cancelledError(entry, folder, 0));
 
   await fs.mkdir(folder, { recursive: true });
   // A manifest that no longer matches its files (one was deleted or replaced) describes nothing.
@@ -141,7 +140,6 @@ async function downloadPairUnlocked(entry: CatalogEntry, options: DownloadPairOp
           label: `${role === 'model' ? 'the language model' : 'the projector'} "${file.file}"`,
         },
         {
-          request: options.request ?? nodeDownloadRequest,
           signal: options.signal,
           retryDelaysMs: options.retryDelaysMs ?? [1000, 4000, 10000],
           idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
@@ -160,7 +158,7 @@ async function downloadPairUnlocked(entry: CatalogEntry, options: DownloadPairOp
     throw error;
   }
 
-  throwIfCancelled(options.signal, entry, folder, results.model.sizeBytes + results.projector.sizeBytes);
+  throwIfAborted(options.signal, () => cancelledError(entry, folder, results.model.sizeBytes + results.projector.sizeBytes));
   progress.emit('projector', 'finishing', true);
   await fs.rename(partialPath('model'), finalPath('model'));
   await fs.rename(partialPath('projector'), finalPath('projector'));
@@ -266,10 +264,6 @@ function manifestFile(file: CatalogFile, result: { sizeBytes: number; sha256: st
 
 function remainingBytes(file: CatalogFile, onDisk: number): number {
   return Math.max(0, file.sizeBytes - onDisk);
-}
-
-function throwIfCancelled(signal: AbortSignal | undefined, entry: CatalogEntry, folder: string, kept: number): void {
-  if (signal?.aborted) throw cancelledError(entry, folder, kept);
 }
 
 function cancelledError(entry: CatalogEntry, folder: string, kept: number): GlimpseError {

@@ -4,6 +4,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../../atomicFile';
 import { GlimpseError } from '../../errors';
 
 export const pairManifestName = 'glimpse-pair.json';
@@ -55,10 +56,7 @@ export async function readPairManifest(folder: string): Promise<PairManifest | u
 
 /** Writes the manifest through a temporary file and a rename, so a reader never sees half of it. */
 export async function writePairManifest(folder: string, manifest: PairManifest): Promise<void> {
-  const target = path.join(folder, pairManifestName);
-  const temporary = `${target}.tmp`;
-  await fs.writeFile(temporary, `${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
-  await fs.rename(temporary, target);
+  await writeFileAtomic(path.join(folder, pairManifestName), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 function isPairManifest(value: unknown): value is PairManifest {

@@ -1,8 +1,11 @@
-// One HTTP request to an OpenAI-compatible server (the embedded llama-server or a remote one), with
-// the two timeouts a slow remote model needs and that fetch() does not give: a connect timeout
-// (TCP, and TLS for https) and an idle timeout (no bytes in either direction, before or after the
-// response headers). Cancels through an AbortSignal. Every failure becomes a GlimpseError whose
-// message names the server and says what to do.
+// One HTTP request: the one path every request of the core takes, to an OpenAI-compatible server
+// (the embedded llama-server, its health check, or a remote one) and for model and engine
+// downloads (one hop each: downloadFile follows redirects and resumes with Range). It has the two
+// timeouts a slow remote model needs and that fetch() does not give: a connect timeout (TCP, and
+// TLS for https) and an idle timeout (no bytes in either direction, before or after the response
+// headers). Redirects are not followed. Cancels through an AbortSignal. Every failure becomes a
+// GlimpseError whose message names the server and says what to do; a network failure keeps its
+// cause, for callers that word their own message.
 //
 // Why the connect timeout stops at the connection and not at the response headers: llama-server
 // sends its headers only when a slot starts on the request (server-context.cpp, "signal HTTP to
@@ -30,6 +33,8 @@ export interface HttpResponse {
   readonly status: number;
   readonly statusText: string;
   readonly headers: http.IncomingHttpHeaders;
+  /** A response header by (case-insensitive) name; repeated headers are joined with ", ". */
+  header(name: string): string | undefined;
   /** The body as it arrives; throws a GlimpseError on timeout, cut connection or cancel. */
   chunks(): AsyncGenerator<Buffer>;
   /** The whole body as text, read up to `maxBytes` (the rest is dropped). */
@@ -45,6 +50,13 @@ const writePieceBytes = 64 * 1024;
 export class RemoteTimeoutError extends GlimpseError {
   constructor(message: string, readonly stage: 'connect' | 'idle') {
     super('remote-timeout', message);
+  }
+}
+
+/** A refused, reset, cut or otherwise failed connection; `networkCause` is what Node reported (its `code` says which). */
+export class HttpConnectionError extends GlimpseError {
+  constructor(message: string, detail: string | undefined, readonly networkCause: unknown) {
+    super('engine-request-failed', message, detail);
   }
 }
 
@@ -124,6 +136,10 @@ export function sendHttpRequest(url: URL, options: HttpRequestOptions): Promise<
         status: incoming.statusCode ?? 0,
         statusText: incoming.statusMessage ?? '',
         headers: incoming.headers,
+        header: (name) => {
+          const value = incoming.headers[name.toLowerCase()];
+          return Array.isArray(value) ? value.join(', ') : value;
+        },
         chunks: () => readChunks(),
         text: (maxBytes = 64 * 1024) => readText(maxBytes),
         close,
@@ -197,22 +213,22 @@ export function networkError(error: unknown, serverLabel: string, phase: 'connec
   const reason = code ?? (error instanceof Error ? error.message : String(error));
   const stack = error instanceof Error ? error.stack : undefined;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new GlimpseError('engine-request-failed', `The host name of ${serverLabel} could not be resolved (${code}). Check the server address, and your network or VPN.`, stack);
+    return new HttpConnectionError(`The host name of ${serverLabel} could not be resolved (${code}). Check the server address, and your network or VPN.`, stack, error);
   }
   if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
-    return new GlimpseError(
-      'engine-request-failed',
+    return new HttpConnectionError(
       `The TLS certificate of ${serverLabel} was not accepted (${code}). If the server uses a certificate from your organisation's own authority, start VS Code with NODE_EXTRA_CA_CERTS pointing at that authority's certificate; otherwise check the address.`,
       stack,
+      error,
     );
   }
   if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
-    return new GlimpseError('engine-request-failed', `The TLS handshake with ${serverLabel} failed (${code}). The server may speak plain HTTP on this port: check http:// versus https:// in the address.`, stack);
+    return new HttpConnectionError(`The TLS handshake with ${serverLabel} failed (${code}). The server may speak plain HTTP on this port: check http:// versus https:// in the address.`, stack, error);
   }
   if (phase === 'streaming') {
-    return new GlimpseError('engine-request-failed', `The connection to ${serverLabel} was cut while it was answering (${reason}). Try again; if it keeps happening, the server may be restarting or crashing.`, stack);
+    return new HttpConnectionError(`The connection to ${serverLabel} was cut while it was answering (${reason}). Try again; if it keeps happening, the server may be restarting or crashing.`, stack, error);
   }
-  return new GlimpseError('engine-request-failed', `The connection to ${serverLabel} failed (${reason}). Check that the server is running at that address and reachable from this machine.`, stack);
+  return new HttpConnectionError(`The connection to ${serverLabel} failed (${reason}). Check that the server is running at that address and reachable from this machine.`, stack, error);
 }
 
 function seconds(ms: number): string {

@@ -1,21 +1,27 @@
 // Writes a file so that a reader (or a crash) only ever sees the old content or the new one: write a
-// temp file beside it, fsync, rename over. A temp file a crash leaves behind ends in ".tmp" and is
-// ignored by readers; HistoryStore.collectGarbage removes old ones.
+// temp file beside it, fsync, rename over (retrying the moment Windows holds the file). A temp file
+// a crash leaves behind ends in ".tmp" and is ignored by readers (HistoryStore.collectGarbage
+// removes old ones). Used by the history store and by a downloaded pair's manifest.
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
+import { delay } from './abort';
 
 export const tempSuffix = '.tmp';
 
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+export interface AtomicWriteOptions {
+  /** When the folder is gone (the user cleared it), create it again and write once more; otherwise ENOENT is thrown. */
+  readonly recreateFolder?: boolean;
+}
+
+export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const temp = `${target}.${randomBytes(6).toString('hex')}${tempSuffix}`;
   try {
     await writeAndSync(temp, data);
   } catch (error) {
     await removeQuietly(temp);
-    // The folder may have been deleted under us (the user cleared the history folder): recreate it once.
-    if (!isCode(error, 'ENOENT')) throw error;
+    if (!options.recreateFolder || !isCode(error, 'ENOENT')) throw error;
     await mkdir(path.dirname(target), { recursive: true });
     try {
       await writeAndSync(temp, data);
@@ -54,7 +60,7 @@ export async function renameWithRetry(from: string, to: string): Promise<void> {
       return;
     } catch (error) {
       if (attempt >= 5 || !(isCode(error, 'EPERM') || isCode(error, 'EACCES') || isCode(error, 'EBUSY'))) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+      await delay(20 * (attempt + 1));
     }
   }
 }
