@@ -74,7 +74,7 @@ describe('layer rules (dependency-cruiser)', () => {
       ].sort());
       const result = checkLayers(dir);
       assert.notEqual(result.status, 0, `the check must fail the build when it finds a violation:\n${result.report}`);
-      assert.match(result.report, /core-layer-1-imports-upward: src\/core\/openai\/client\.ts → src\/core\/engine\/pool\.ts/);
+      assert.match(result.report, /core-layer-2-imports-upward: src\/core\/openai\/client\.ts → src\/core\/engine\/pool\.ts/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
