@@ -3,8 +3,8 @@
 // that it holds what was generated), the preview panel, the score's bounds, and Stop.
 
 import assert from 'node:assert/strict';
-import sharp from 'sharp';
 import * as vscode from 'vscode';
+import { prepareImage } from '../../src/core/images/prepare';
 import type { GlimpseApi } from '../../src/extension';
 import type { MockupOutcome } from '../../src/vscode/mockupController';
 import type { MockupCommandArgs } from '../../src/vscode/mockupCommand';
@@ -113,8 +113,9 @@ describe('Generate Code from Mockup (real extension host, real engine)', functio
     // A crop of the attached image is what the mockup takes, as the question would.
     await glimpse.chat().cropPending(pendingId, { x: 0, y: 0, width: 32, height: 32 });
     const cropped = glimpse.chat().mockupSource();
-    assert.ok(cropped && 'bytes' in cropped, 'the crop, not the file');
-    assert.equal((await sharp(cropped.bytes).metadata()).width, 32);
+    assert.deepEqual(cropped, { path: workspaceFile('quadrants.png'), crop: { x: 0, y: 0, width: 32, height: 32 } }, 'the file with the crop, cut when it is prepared');
+    const prepared = await prepareImage(cropped, { maxLongSide: 1024 });
+    assert.deepEqual([prepared.width, prepared.height], [32, 32]);
     await glimpse.chat().cropPending(pendingId, { x: 0, y: 0, width: 64, height: 64 });
     assert.deepEqual(glimpse.chat().mockupSource(), { path: workspaceFile('quadrants.png') }, 'the whole image undoes the crop');
     const outcome = await generate({ fromChat: true, target: 'vue', instructions: '', twoStep: false, score: false });
