@@ -5,15 +5,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { GlimpseApi } from '../../src/extension';
 import type { HostMessage } from '../../src/core/protocol';
 import { createTestImage } from '../fixtures/images';
+import { glimpseApi } from './glimpseApi';
 
-async function api(): Promise<GlimpseApi> {
-  const extension = vscode.extensions.getExtension<GlimpseApi>('glimpse-dev.glimpse');
-  assert.ok(extension);
-  return extension.isActive ? extension.exports : await extension.activate();
-}
 
 function workspacePath(name: string): string {
   return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, name).fsPath;
@@ -23,7 +18,7 @@ describe('Attached images (real extension host, real engine)', function () {
   this.timeout(120_000);
 
   it('a pasted image is prepared with its visual token count, then sent with the next question', async () => {
-    const glimpse = await api();
+    const glimpse = await glimpseApi();
     const chat = glimpse.chat();
     chat.openPanel();
     const posted: HostMessage[] = [];
@@ -49,7 +44,7 @@ describe('Attached images (real extension host, real engine)', function () {
   });
 
   it('warns when the downscale will make small text unreadable', async () => {
-    const chat = (await api()).chat();
+    const chat = (await glimpseApi()).chat();
     const posted: HostMessage[] = [];
     const subscription = chat.onDidPost((m) => posted.push(m));
     try {
@@ -67,7 +62,7 @@ describe('Attached images (real extension host, real engine)', function () {
   });
 
   it('a model without a projector refuses attachments with the reason, never dropping them silently', async () => {
-    const chat = (await api()).chat();
+    const chat = (await glimpseApi()).chat();
     const config = vscode.workspace.getConfiguration('glimpse');
     const mmprojPath = config.inspect<string>('mmprojPath')?.globalValue;
     await config.update('mmprojPath', '', vscode.ConfigurationTarget.Global);

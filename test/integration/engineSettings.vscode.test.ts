@@ -4,20 +4,13 @@
 // that leaves the engine's configuration as it is restarts nothing.
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as vscode from 'vscode';
+import { copyConfiguredPair, restoreConfiguredPair, type CopiedPair } from './copiedPair';
 import type { GlimpseApi } from '../../src/extension';
 import type { AnswerOutcome } from '../../src/vscode/chatController';
+import { glimpseApi } from './glimpseApi';
 
-const extensionId = 'glimpse-dev.glimpse';
 
-async function api(): Promise<GlimpseApi> {
-  const extension = vscode.extensions.getExtension<GlimpseApi>(extensionId);
-  assert.ok(extension, 'the extension is installed');
-  return extension.isActive ? extension.exports : await extension.activate();
-}
 
 function workspaceFile(name: string): vscode.Uri {
   return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, name);
@@ -37,37 +30,28 @@ async function startsSettleAt(glimpse: GlimpseApi, count: number): Promise<numbe
 describe('Engine settings changes (real extension host, real engine)', function () {
   this.timeout(120_000);
   const config = () => vscode.workspace.getConfiguration('glimpse');
-  let saved: { modelPath?: string; mmprojPath?: string };
-  let folder: string;
+  let pair: CopiedPair;
 
   before(() => {
-    saved = { modelPath: config().inspect<string>('modelPath')?.globalValue, mmprojPath: config().inspect<string>('mmprojPath')?.globalValue };
-    assert.ok(saved.modelPath && saved.mmprojPath, 'the runner configured the tiny pair');
-    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-engine-settings-'));
-    fs.copyFileSync(saved.modelPath, path.join(folder, 'copy-model.gguf'));
-    fs.copyFileSync(saved.mmprojPath, path.join(folder, 'mmproj-copy-model-f16.gguf'));
+    pair = copyConfiguredPair('copy-model');
   });
-  after(async () => {
-    await config().update('modelPath', saved.modelPath, vscode.ConfigurationTarget.Global);
-    await config().update('mmprojPath', saved.mmprojPath, vscode.ConfigurationTarget.Global);
-    fs.rmSync(folder, { recursive: true, force: true });
-  });
+  after(() => restoreConfiguredPair(pair));
 
   it('restarts the running engine once for a model and its projector set together, and once for the two written one by one', async () => {
-    const glimpse = await api();
+    const glimpse = await glimpseApi();
     const first = await vscode.commands.executeCommand<AnswerOutcome>('glimpse.explainImage', workspaceFile('screenshot.png'));
     assert.equal(first?.status, 'done', first?.error);
     const running = glimpse.engine().engineStarts;
     assert.ok(running >= 1, 'the engine was started for the answer');
 
     // One command writes the model and the projector (two settings).
-    const result = await vscode.commands.executeCommand<{ ok: boolean }>('glimpse.useLocalModel', { modelPath: path.join(folder, 'copy-model.gguf') });
+    const result = await vscode.commands.executeCommand<{ ok: boolean }>('glimpse.useLocalModel', { modelPath: pair.modelPath });
     assert.equal(result?.ok, true);
     assert.equal(await startsSettleAt(glimpse, running + 1), running + 1, 'one restart for the batch');
 
     // The same two settings, written back one after the other as the Settings editor would.
-    await config().update('modelPath', saved.modelPath, vscode.ConfigurationTarget.Global);
-    await config().update('mmprojPath', saved.mmprojPath, vscode.ConfigurationTarget.Global);
+    await config().update('modelPath', pair.saved.modelPath, vscode.ConfigurationTarget.Global);
+    await config().update('mmprojPath', pair.saved.mmprojPath, vscode.ConfigurationTarget.Global);
     assert.equal(await startsSettleAt(glimpse, running + 2), running + 2, 'one restart for two writes in a row');
 
     // The engine in use already matches: an answer and a write of the same value start nothing.

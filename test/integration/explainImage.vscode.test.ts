@@ -9,14 +9,9 @@ import * as vscode from 'vscode';
 import type { GlimpseApi } from '../../src/extension';
 import type { AnswerOutcome } from '../../src/vscode/chatController';
 import type { HostMessage } from '../../src/core/protocol';
+import { glimpseApi } from './glimpseApi';
 
-const extensionId = 'glimpse-dev.glimpse';
 
-async function api(): Promise<GlimpseApi> {
-  const extension = vscode.extensions.getExtension<GlimpseApi>(extensionId);
-  assert.ok(extension, 'the extension is installed');
-  return extension.isActive ? extension.exports : await extension.activate();
-}
 
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -62,7 +57,7 @@ describe('Explain Image (real extension host, real engine)', function () {
   });
 
   it('opens the panel with the image and streams an answer from llama-server', async () => {
-    const glimpse = await api();
+    const glimpse = await glimpseApi();
     const { result, messages } = await recordPanel(glimpse, () => explain(workspaceFile('screenshot.png')));
     assert.equal(result.status, 'done', result.error);
     assert.ok(glimpsePanelOpen(), 'the Glimpse panel is open');
@@ -85,7 +80,7 @@ describe('Explain Image (real extension host, real engine)', function () {
   });
 
   it('Stop ends a long answer early and marks it stopped', async () => {
-    const glimpse = await api();
+    const glimpse = await glimpseApi();
     await config().update('maxTokens', 8000, vscode.ConfigurationTarget.Global);
     // Random weights can pick the end-of-text token within a few tokens, which would end the answer
     // before Stop: the engine started for this test ignores it (a new engine, as its arguments differ).
@@ -110,7 +105,7 @@ describe('Explain Image (real extension host, real engine)', function () {
   });
 
   it('a corrupt image gets its error, the conversation is kept, and the next image works', async () => {
-    const glimpse = await api();
+    const glimpse = await glimpseApi();
     const before = glimpse.chat().turns.length;
     assert.ok(before > 0, 'an earlier conversation exists');
     const { result: corrupt, messages } = await recordPanel(glimpse, () => explain(workspaceFile('corrupt.png')));
@@ -126,7 +121,7 @@ describe('Explain Image (real extension host, real engine)', function () {
   });
 
   it('a missing model file gets its own message; fixing the setting makes it work again', async () => {
-    const glimpse = await api();
+    const glimpse = await glimpseApi();
     const modelPath = config().inspect<string>('modelPath')?.globalValue;
     assert.ok(modelPath && fs.existsSync(modelPath), 'the runner configured the tiny model');
     const missing = path.join(path.dirname(modelPath), 'does-not-exist.gguf');
@@ -145,7 +140,7 @@ describe('Explain Image (real extension host, real engine)', function () {
   });
 
   it('a follow-up question in the same conversation reuses the cached image prefix', async () => {
-    const glimpse = await api();
+    const glimpse = await glimpseApi();
     // Short answers: the tiny model's context is 2048 tokens, and random weights rarely stop early.
     await config().update('maxTokens', 64, vscode.ConfigurationTarget.Global);
     try {
@@ -161,7 +156,7 @@ describe('Explain Image (real extension host, real engine)', function () {
   });
 
   it('a question typed in pauses is prefilled: sending it leaves only its last words to evaluate', async () => {
-    const glimpse = await api();
+    const glimpse = await glimpseApi();
     const chat = glimpse.chat();
     await config().update('maxTokens', 32, vscode.ConfigurationTarget.Global);
     try {

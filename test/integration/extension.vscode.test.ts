@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type ExtensionManifest, settingsMissingMachineScope } from '../fixtures/machineScope';
+import { extensionId } from './glimpseApi';
 
-const extensionId = 'glimpse-dev.glimpse';
 
 describe('Glimpse extension', () => {
   it('is installed under its publisher.name id', () => {

@@ -5,16 +5,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { GlimpseApi } from '../../src/extension';
 import type { AnswerOutcome } from '../../src/vscode/chatController';
 import { ConversationHistory } from '../../src/core/history/conversationHistory';
 import { HistoryStore } from '../../src/core/history/historyStore';
+import { glimpseApi } from './glimpseApi';
 
-async function api(): Promise<GlimpseApi> {
-  const extension = vscode.extensions.getExtension<GlimpseApi>('glimpse-dev.glimpse');
-  assert.ok(extension);
-  return extension.isActive ? extension.exports : await extension.activate();
-}
 
 describe('Conversation history (real extension host, real engine)', function () {
   this.timeout(120_000);
@@ -23,7 +18,7 @@ describe('Conversation history (real extension host, real engine)', function () 
   });
 
   it('saves the conversation with its image stored once, and a restored copy continues it from the cache', async () => {
-    const glimpse = await api();
+    const glimpse = await glimpseApi();
     // Short answers: the tiny model's context is 2048 tokens, and random weights rarely stop early.
     await vscode.workspace.getConfiguration('glimpse').update('maxTokens', 64, vscode.ConfigurationTarget.Global);
     const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'quadrants.png');
@@ -54,7 +49,7 @@ describe('Conversation history (real extension host, real engine)', function () 
   });
 
   it('a corrupt history file is set aside and reported; the other conversations still list', async () => {
-    const glimpse = await api();
+    const glimpse = await glimpseApi();
     const root = glimpse.history().store.root;
     fs.writeFileSync(path.join(root, 'conversations', 'broken-file.json'), '{ "version": 1, "id": ');
     const list = await glimpse.history().store.list();

@@ -3,29 +3,21 @@
 // folder holds no fitting projector is refused when a projector is required.
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { copyConfiguredPair, restoreConfiguredPair, type CopiedPair } from './copiedPair';
 
 describe('Use Local Model Files (real extension host)', function () {
   this.timeout(60_000);
   const config = () => vscode.workspace.getConfiguration('glimpse');
-  let saved: { modelPath?: string; mmprojPath?: string };
+  let pair: CopiedPair;
   let folder: string;
 
   before(() => {
-    saved = { modelPath: config().inspect<string>('modelPath')?.globalValue, mmprojPath: config().inspect<string>('mmprojPath')?.globalValue };
-    assert.ok(saved.modelPath && saved.mmprojPath, 'the runner configured the tiny pair');
-    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-local-model-'));
-    fs.copyFileSync(saved.modelPath, path.join(folder, 'my-model.gguf'));
-    fs.copyFileSync(saved.mmprojPath, path.join(folder, 'mmproj-my-model-f16.gguf'));
+    pair = copyConfiguredPair('my-model');
+    folder = pair.folder;
   });
-  after(async () => {
-    await config().update('modelPath', saved.modelPath, vscode.ConfigurationTarget.Global);
-    await config().update('mmprojPath', saved.mmprojPath, vscode.ConfigurationTarget.Global);
-    fs.rmSync(folder, { recursive: true, force: true });
-  });
+  after(() => restoreConfiguredPair(pair));
 
   it('finds the projector next to the picked model and sets both', async () => {
     const result = await vscode.commands.executeCommand<{ ok: boolean; mmprojPath?: string }>('glimpse.useLocalModel', { modelPath: path.join(folder, 'my-model.gguf') });

@@ -14,8 +14,8 @@ import type { AnswerOutcome } from '../../src/vscode/chatController';
 import type { ManageModelsRequest, ManageModelsResult } from '../../src/vscode/manageModels';
 import { ensureSyntheticPair, testModelsDirectory } from '../fixtures/gguf/presets';
 import { sha256Of, startDownloadServer, type DownloadTestServer } from '../unit/models/downloadTestServer';
+import { extensionId } from './glimpseApi';
 
-const extensionId = 'glimpse-dev.glimpse';
 
 async function manage(request: ManageModelsRequest): Promise<ManageModelsResult> {
   const result = await vscode.commands.executeCommand<ManageModelsResult>('glimpse.manageModels', request);

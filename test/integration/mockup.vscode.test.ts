@@ -5,17 +5,11 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { prepareImage } from '../../src/core/images/prepare';
-import type { GlimpseApi } from '../../src/extension';
 import type { MockupOutcome } from '../../src/vscode/mockupController';
 import type { MockupCommandArgs } from '../../src/vscode/mockupCommand';
+import { glimpseApi } from './glimpseApi';
 
-const extensionId = 'glimpse-dev.glimpse';
 
-async function api(): Promise<GlimpseApi> {
-  const extension = vscode.extensions.getExtension<GlimpseApi>(extensionId);
-  assert.ok(extension, 'the extension is installed');
-  return extension.isActive ? extension.exports : await extension.activate();
-}
 
 function workspaceFile(name: string): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -78,7 +72,7 @@ describe('Generate Code from Mockup (real extension host, real engine)', functio
   });
 
   it('Stop keeps the partial code in the editor, marked as incomplete', async () => {
-    const glimpse = await api();
+    const glimpse = await glimpseApi();
     await config().update('mockup.maxTokens', 1500, vscode.ConfigurationTarget.Global);
     // The synthetic model could end its answer (end-of-text) before Stop: its engine ignores that token.
     process.env.GLIMPSE_LLAMA_SERVER_ARGS = '--ignore-eos';
@@ -102,7 +96,7 @@ describe('Generate Code from Mockup (real extension host, real engine)', functio
   });
 
   it('from the chat panel, takes the image attached there', async () => {
-    const glimpse = await api();
+    const glimpse = await glimpseApi();
     let pendingId = '';
     const watching = glimpse.chat().onDidPost((message) => {
       if (message.type === 'pendingImages' && message.images[0]) pendingId = message.images[0].id;

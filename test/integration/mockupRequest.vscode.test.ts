@@ -13,8 +13,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { MockupOutcome } from '../../src/vscode/mockupController';
+import { extensionId } from './glimpseApi';
 
-const extensionId = 'glimpse-dev.glimpse';
 
 /** Answers like a small OpenAI-compatible server that does not say whether its model sees, and records every chat body. */
 async function startRecorder(): Promise<{ url: string; bodies: unknown[]; close(): Promise<void> }> {
