@@ -11,6 +11,7 @@ import type { ImageKind } from '../core/chat/prompts';
 import { LlamaServer } from '../core/engine/llamaServer';
 import { asGlimpseError, GlimpseError, isCancelled } from '../core/errors';
 import { runDoctor } from './doctor';
+import { cliErrorText } from './optionFlags';
 import { mockupDefaultContextSize, mockupDefaultMaxTokens, parseMockupArgs, runMockup, type MockupCliOptions } from './mockup';
 import { parseGpuLayers } from '../core/engine/gpuLayers';
 
@@ -188,7 +189,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
     const glimpseError = asGlimpseError(error);
-    process.stderr.write(`glimpse: ${glimpseError.message}\n`);
+    process.stderr.write(`glimpse: ${cliErrorText(glimpseError)}\n`);
     if (glimpseError.detail && (process.env.GLIMPSE_DEBUG || glimpseError.code !== 'internal')) {
       process.stderr.write(`${glimpseError.detail.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
     }

@@ -4,6 +4,7 @@
 // extension, only when a score is asked for.
 
 import { GlimpseError } from '../errors';
+import type { UserOption } from '../userOptions';
 import { loadSharp } from '../images/sharpLibrary';
 import { locateBrowser, type BrowserSearchHost } from './locateBrowser';
 import { renderPage, type RenderPageRequest } from './renderPage';
@@ -14,7 +15,7 @@ export interface ScoreMockupRequest {
   readonly mockup: Buffer;
   /** A whole document, its CSP and any runtime (Tailwind) already inlined. */
   readonly html: string;
-  /** The setting glimpse.browserPath; empty or absent: $GLIMPSE_BROWSER, then the usual places. */
+  /** The browser path the user set; empty or absent: $GLIMPSE_BROWSER, then the usual places. */
   readonly browserPath?: string;
   /**
    * The size the mockup was made at, when `mockup` is a smaller copy of it (the image sent to the
@@ -34,6 +35,8 @@ export interface SkippedScore {
   readonly skipped: true;
   /** One sentence for the user. */
   readonly reason: string;
+  /** The options `reason` tells the user to change (each front end names them its own way). */
+  readonly optionsToChange: readonly UserOption[];
   /** Where a browser was looked for (for the log). */
   readonly looked: readonly string[];
 }
@@ -68,7 +71,7 @@ export type ScoreMockupResult = SkippedScore | MockupScore;
 export async function scoreMockup(request: ScoreMockupRequest): Promise<ScoreMockupResult> {
   const started = Date.now();
   const search = locateBrowser(request.browserPath, request.browserSearchHost);
-  if (!search.found) return { skipped: true, reason: search.reason, looked: search.looked };
+  if (!search.found) return { skipped: true, reason: search.reason, optionsToChange: search.optionsToChange ?? [], looked: search.looked };
   throwIfCancelled(request.signal);
 
   const mockupSize = await orientedSize(request.mockup);

@@ -70,7 +70,7 @@ describe('the embedded server as a ChatEngine', function () {
     try {
       const description = await llamaServerEngine(server).describe();
       assert.equal(description.vision, false);
-      assert.match(description.visionRefusal ?? '', /no projector \(mmproj\).*--mmproj/s);
+      assert.match(description.visionRefusal ?? '', /no projector \(mmproj\).*Set the projector path to the mmproj file published with this model\./s);
     } finally {
       await server.dispose();
     }
