@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { diagnose, type DiagnosticItem } from '../core/engine/diagnostics';
 import { locateServer, type LocatedServer, type ServerSearch } from '../core/engine/locateServer';
+import { withFlagNames } from './optionFlags';
 
 export async function runDoctor(options: ServerSearch & { serverPath?: string; modelPath?: string; mmprojPath?: string }): Promise<number> {
   const items = await diagnose(options);
@@ -17,7 +18,7 @@ export async function runDoctor(options: ServerSearch & { serverPath?: string; m
     const server = await locateServer(options.serverPath, options).catch(() => undefined);
     if (server) items.splice(engine + 1, 0, ...engineHardwareItems(server.accelerators, readBuildInfo(server), server.cpuVariant));
   }
-  for (const item of items) process.stdout.write(`${item.ok ? '✓' : '✗'} ${item.label}: ${item.detail}\n`);
+  for (const item of items) process.stdout.write(`${item.ok ? '✓' : '✗'} ${item.label}: ${withFlagNames(item.detail, item.optionsToChange)}\n`);
   return items.every((item) => item.ok) ? 0 : 1;
 }
 
@@ -50,7 +51,7 @@ export function engineHardwareItems(accelerators: readonly string[], build?: Eng
       label: 'devices',
       ok: true,
       detail: accelerators.length > 0
-        ? `${accelerators.join('; ')} (glimpse.gpuLayers chooses how many layers go there; "auto" lets the engine fit them)`
+        ? `${accelerators.join('; ')} (--gpu-layers chooses how many layers go there; "auto" lets the engine fit them)`
         : 'none: this engine build runs on the CPU only (to use a GPU, build it with Vulkan or CUDA: see docs/engine-builds.md)',
     },
   ];

@@ -21,6 +21,7 @@ import { validateRemoteBaseUrl } from '../core/remote/remoteEndpoint';
 import { runDoctor } from './doctor';
 import { mockupDefaults } from '../core/mockup/runMockup';
 import { parseMockupArgs, runMockupCommand, type MockupCliOptions } from './mockup';
+import { cliErrorText } from './optionFlags';
 import { parseGpuLayers } from '../core/engine/gpuLayers';
 
 const usage = `Usage:
@@ -222,7 +223,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
     const glimpseError = asGlimpseError(error);
-    process.stderr.write(`glimpse: ${glimpseError.message}\n`);
+    process.stderr.write(`glimpse: ${cliErrorText(glimpseError)}\n`);
     if (glimpseError.detail && (process.env.GLIMPSE_DEBUG || glimpseError.code !== 'internal')) {
       process.stderr.write(`${glimpseError.detail.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
     }

@@ -12,6 +12,7 @@ import { appendedText } from '../core/mockup/extractCode';
 import type { MockupStepStats } from '../core/mockup/generateCode';
 import { mockupCompletionOptions, runMockup, type RunMockupEvent, type RunMockupRequest } from '../core/mockup/runMockup';
 import { scoreGeneratedCode } from '../core/mockup/scoreCode';
+import { withFlagNames } from './optionFlags';
 import { isMockupTargetId, MOCKUP_TARGETS, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
 
 export interface MockupCliOptions {
@@ -167,7 +168,7 @@ async function printScore(options: MockupCliOptions, target: MockupTarget, image
   // locateBrowser reads GLIMPSE_BROWSER itself (with a message naming it).
   const score = await scoreGeneratedCode({ image, code, target, mediaDirectory: path.join(__dirname, '..', 'media'), browserPath: options.browserPath, signal });
   if (score.state === 'skipped') {
-    log(`--score skipped: ${score.reason}`);
+    log(`--score skipped: ${withFlagNames(score.reason, score.optionsToChange)}`);
     return;
   }
   const { result } = score;

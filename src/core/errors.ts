@@ -1,6 +1,9 @@
-// Errors a user may see. Each carries a stable code (for tests and for choosing UI actions) and a
-// message that says what happened and what to do. Anything thrown across the core boundary that
-// is not a GlimpseError is a bug and is wrapped by `asGlimpseError`.
+// Errors a user may see. Each carries a stable code (for tests and for choosing UI actions), a
+// message that says what happened and what to do, and the options that would fix it (by their
+// logical names: each front end adds its own name for them, see userOptions.ts). Anything thrown
+// across the core boundary that is not a GlimpseError is a bug and is wrapped by `asGlimpseError`.
+
+import type { UserOption } from './userOptions';
 
 export type GlimpseErrorCode =
   // model files and pairs
@@ -62,15 +65,29 @@ export type GlimpseErrorCode =
   | 'cancelled'
   | 'internal';
 
+export interface GlimpseErrorOptions {
+  /** Extra lines for the log (stderr tail, stack), not for the headline. */
+  readonly detail?: string;
+  /** The options the message tells the user to change, in the order it mentions them. */
+  readonly optionsToChange?: readonly UserOption[];
+}
+
 export class GlimpseError extends Error {
-  constructor(
-    readonly code: GlimpseErrorCode,
-    message: string,
-    /** Extra lines for the log (stderr tail, stack), not for the headline. */
-    readonly detail?: string,
-  ) {
+  /** Extra lines for the log (stderr tail, stack), not for the headline. */
+  readonly detail?: string;
+  /**
+   * The options the message tells the user to change. The message describes them in words and
+   * names no setting or flag: a front end appends its own names (and may offer to open them).
+   */
+  readonly optionsToChange: readonly UserOption[];
+
+  /** `details`: the log's extra lines, or those and the options to change. */
+  constructor(readonly code: GlimpseErrorCode, message: string, details?: string | GlimpseErrorOptions) {
     super(message);
     this.name = 'GlimpseError';
+    const options = typeof details === 'string' ? { detail: details } : details ?? {};
+    this.detail = options.detail;
+    this.optionsToChange = options.optionsToChange ?? [];
   }
 }
 

@@ -17,11 +17,15 @@ import { cropPreview, isWholeImage } from '../core/images/crop';
 import type { ImageInput, PreparedImage } from '../core/images/prepare';
 import { thumbnailDataUri } from '../core/images/thumbnail';
 import { maxAttachmentBytes, type AnswerStats, type ErrorAction, type HostMessage, type ImageView, type PendingImageView, type PixelRect, type TurnView, type WebviewMessage } from '../core/protocol';
+import type { UserOption } from '../core/userOptions';
 import { runCodeAction } from './codeActions';
 import { readConfig } from './config';
 import { ChatPanel } from './chatPanel';
 import type { EngineHost } from './engineHost';
+import { runErrorChoice, showErrorWithActions } from './errorActions';
+import { panelActionsFor } from './errorChoices';
 import type { Log } from './log';
+import { editorErrorText } from './settingNames';
 
 /** What a command resolves with: used by tests and by callers that chain on the answer. */
 export interface AnswerOutcome {
@@ -31,12 +35,6 @@ export interface AnswerOutcome {
   readonly errorCode?: GlimpseErrorCode;
   readonly stats?: AnswerStats;
 }
-
-const settingsErrors: readonly GlimpseErrorCode[] = [
-  'model-not-configured', 'file-missing', 'file-empty', 'file-not-gguf', 'file-truncated', 'file-unreadable',
-  'model-not-text', 'mmproj-not-clip', 'mmproj-no-vision', 'pair-mismatch', 'model-no-vision', 'engine-not-found', 'engine-unusable',
-  'remote-invalid-url', 'remote-insecure-url', 'remote-unauthorized', 'remote-not-found', 'remote-no-vision', 'context-full',
-];
 
 /**
  * An image attached for the next question: what is sent and shown, and the original it came from
@@ -57,14 +55,6 @@ interface PendingImage {
 function answerOptions(): ChatCompletionOptions {
   const config = readConfig();
   return { maxTokens: config.maxTokens, temperature: config.temperature, cachePrompt: true };
-}
-
-export function actionsFor(code: GlimpseErrorCode): ErrorAction[] {
-  // No engine in this install: one click downloads llama.cpp for this platform.
-  if (code === 'engine-not-found') return ['getEngine', 'openSettings', 'showLog'];
-  if (settingsErrors.includes(code)) return ['openSettings', 'showLog'];
-  if (code.startsWith('image-') || code === 'cancelled' || code === 'invalid-argument') return [];
-  return ['retry', 'showLog'];
 }
 
 export class ChatController implements vscode.Disposable {
@@ -88,6 +78,8 @@ export class ChatController implements vscode.Disposable {
   private lastTextEditor: vscode.TextEditor | undefined;
   /** The last failure that happened outside an answer (bad image, no model): shown in the panel until the next question. */
   private notice: { level: 'error'; text: string } | undefined;
+  /** The settings the last failed answer names: what the panel's Open Settings shows. */
+  private failedAnswerOptions: readonly UserOption[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -222,7 +214,7 @@ export class ChatController implements vscode.Disposable {
       const failure = asGlimpseError(error);
       if (failure.code === 'cancelled') return { status: 'stopped', text: '' };
       this.reportOutsideAnswer(failure, files);
-      return { status: 'error', text: '', error: failure.message, errorCode: failure.code };
+      return { status: 'error', text: '', error: editorErrorText(failure), errorCode: failure.code };
     }
   }
 
@@ -254,7 +246,7 @@ export class ChatController implements vscode.Disposable {
     } catch (error) {
       const failure = asGlimpseError(error);
       this.log.warn(`[chat] attachment refused: ${failure.message}`);
-      this.post({ type: 'notice', level: 'error', text: failure.message });
+      this.post({ type: 'notice', level: 'error', text: editorErrorText(failure) });
     }
   }
 
@@ -270,7 +262,7 @@ export class ChatController implements vscode.Disposable {
     } catch (error) {
       const failure = asGlimpseError(error);
       this.log.warn(`[chat] crop of ${pending.view.label} refused: ${failure.message}`);
-      this.post({ type: 'cropRefused', imageId, text: failure.message });
+      this.post({ type: 'cropRefused', imageId, text: editorErrorText(failure) });
     }
   }
 
@@ -299,7 +291,7 @@ export class ChatController implements vscode.Disposable {
     } catch (error) {
       const failure = asGlimpseError(error);
       this.log.warn(`[chat] crop of ${pending.view.label} refused: ${failure.message}`);
-      if (this.cropRequests.get(imageId) === request) this.post({ type: 'cropRefused', imageId, text: failure.message });
+      if (this.cropRequests.get(imageId) === request) this.post({ type: 'cropRefused', imageId, text: editorErrorText(failure) });
     }
   }
 
@@ -392,10 +384,12 @@ export class ChatController implements vscode.Disposable {
         return { status: 'stopped', text };
       }
       this.log.error(`[chat] ${failure.message}${failure.detail ? `\n${failure.detail}` : ''}`);
-      const actions = actionsFor(failure.code);
-      this.conversation.endAnswer('error', { error: failure.message, actions });
-      this.post({ type: 'answerEnded', turnId: pending.turnId, status: 'error', error: failure.message, actions });
-      return { status: 'error', text, error: failure.message, errorCode: failure.code };
+      const actions = panelActionsFor(failure);
+      const shown = editorErrorText(failure);
+      this.failedAnswerOptions = failure.optionsToChange;
+      this.conversation.endAnswer('error', { error: shown, actions });
+      this.post({ type: 'answerEnded', turnId: pending.turnId, status: 'error', error: shown, actions });
+      return { status: 'error', text, error: shown, errorCode: failure.code };
     } finally {
       if (this.current === controller) this.current = undefined;
       this.post({ type: 'busy', busy: false });
@@ -434,7 +428,7 @@ export class ChatController implements vscode.Disposable {
       case 'codeAction':
         void runCodeAction(message.action, message.code, message.language, this.lastTextEditor).then(
           (result) => this.post({ type: 'notice', level: 'info', text: result }),
-          (error: unknown) => this.post({ type: 'notice', level: 'error', text: asGlimpseError(error).message }),
+          (error: unknown) => this.post({ type: 'notice', level: 'error', text: editorErrorText(asGlimpseError(error)) }),
         );
         break;
       case 'removeImage': {
@@ -480,11 +474,9 @@ export class ChatController implements vscode.Disposable {
     this.draftPrefill.update(this.conversation.draftTurns(this.draftText, this.pendingImages.map((p) => p.image)));
   }
 
+  /** An action button under a failed answer; Open Settings shows the settings the last failed answer named. */
   async runAction(action: ErrorAction): Promise<void> {
-    if (action === 'openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', 'glimpse.');
-    else if (action === 'getEngine') await vscode.commands.executeCommand('glimpse.getEngine');
-    else if (action === 'showLog') this.log.show(true);
-    else await this.retry();
+    await runErrorChoice(action, { optionsToChange: this.failedAnswerOptions }, this.log, () => this.retry());
   }
 
   private post(message: HostMessage): void {
@@ -502,20 +494,12 @@ export class ChatController implements vscode.Disposable {
   /** A failure before any answer exists (no model, bad image): a notification with actions. */
   private reportOutsideAnswer(failure: GlimpseError, files: readonly vscode.Uri[]): void {
     // In the panel too (opened if needed): a toast is easy to miss, and the conversation stays as it was.
-    this.notice = { level: 'error', text: failure.message };
+    this.notice = { level: 'error', text: editorErrorText(failure) };
     this.openPanel();
     this.post({ type: 'notice', ...this.notice });
     const about = files.length === 1 ? ` (${path.basename(files[0].fsPath)})` : '';
     this.log.error(`[chat] ${failure.message}${about}${failure.detail ? `\n${failure.detail}` : ''}`);
-    const labels: Record<ErrorAction, string> = { openSettings: 'Open Settings', showLog: 'Show Log', retry: 'Retry', getEngine: 'Get the Engine' };
-    const actions = actionsFor(failure.code).filter((a) => a !== 'retry');
-    // No model yet: the model manager downloads one or points at local files.
-    const manage = failure.code === 'model-not-configured' ? ['Manage Models'] : [];
-    void vscode.window.showErrorMessage(failure.message, ...manage, ...actions.map((a) => labels[a])).then((picked) => {
-      if (picked === 'Manage Models') return void vscode.commands.executeCommand('glimpse.manageModels');
-      const action = actions.find((a) => labels[a] === picked);
-      if (action) void this.runAction(action);
-    });
+    void showErrorWithActions(failure, this.log);
   }
 
   dispose(): void {

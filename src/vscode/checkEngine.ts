@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { describeEngineBuild, locateServer, type LocatedServer } from '../core/engine/locateServer';
 import { asGlimpseError } from '../core/errors';
 import { readConfig, serverSearch } from './config';
+import { showErrorWithActions } from './errorActions';
 import type { Log } from './log';
 
 /** The summary line for a working engine. */
@@ -38,12 +39,7 @@ export async function checkEngine(log: Log, onChecked: (ready: boolean) => void)
     const failure = asGlimpseError(error);
     log.error(`[engine] ${failure.message}${failure.detail ? `\n${failure.detail}` : ''}`);
     onChecked(false);
-    const openSettings = vscode.l10n.t('Open Settings');
-    const showLog = vscode.l10n.t('Show Log');
-    void vscode.window.showErrorMessage(failure.message, openSettings, showLog).then((picked) => {
-      if (picked === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'glimpse.serverPath');
-      if (picked === showLog) log.show(true);
-    });
+    void showErrorWithActions(failure, log);
     return undefined;
   }
 }

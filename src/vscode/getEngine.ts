@@ -14,6 +14,7 @@ import { formatSpeed, ProgressIncrements } from '../core/models/modelChoices';
 import { downloadedEnginesDirectory, extensionPath } from './installation';
 import { readConfig } from './config';
 import type { Log } from './log';
+import { editorErrorText } from './settingNames';
 
 /** For tests: answers the unverified-archive question instead of the modal dialog. */
 export interface GetEngineRequest {
@@ -43,7 +44,7 @@ async function run(log: Log, restartEngine: () => Promise<void>, request: GetEng
     const manifest = parseEngineManifest(JSON.parse(fs.readFileSync(request.manifestPath ?? path.join(root, 'engines.json'), 'utf8')));
     release = releaseFor(manifest, target);
   } catch (error) {
-    return fail(log, asGlimpseError(error).message);
+    return fail(log, editorErrorText(asGlimpseError(error)));
   }
   if (!release) return fail(log, `There is no llama.cpp download for ${target} in Glimpse's engine list. Set glimpse.serverPath to a llama-server built for this machine.`);
 
@@ -88,7 +89,7 @@ async function run(log: Log, restartEngine: () => Promise<void>, request: GetEng
         const failure = asGlimpseError(error);
         if (failure.code === 'cancelled') return { status: 'paused', message: `The download of ${label} is paused: run "Glimpse: Get the Engine" again to resume.` };
         log.error(`[engine] ${failure.message}${failure.detail ? `\n${failure.detail}` : ''}`);
-        return { status: 'error', message: failure.message };
+        return { status: 'error', message: editorErrorText(failure) };
       } finally {
         cancel.dispose();
       }

@@ -17,6 +17,7 @@ import { buildModelChoices, isActivePair, pausedDownloadBytes, type ModelChoice 
 import type { Log } from './log';
 import { downloadingIds, downloadModel, isDownloading } from './modelDownload';
 import { activeModelSettings, bundledCatalog, clearActivePair, downloadBaseUrl, installedPairs, modelsDirectory, setActivePair } from './modelStorage';
+import { editorErrorText } from './settingNames';
 
 export type ManageModelsRequest =
   | { readonly action: 'list' }
@@ -50,7 +51,7 @@ export async function manageModels(context: ModelsContext, log: Log, request?: M
   } catch (error) {
     const failure = asGlimpseError(error);
     log.error(`[models] ${failure.message}${failure.detail ? `\n${failure.detail}` : ''}`);
-    void vscode.window.showErrorMessage(failure.message);
+    void vscode.window.showErrorMessage(editorErrorText(failure));
   }
   return undefined;
 }

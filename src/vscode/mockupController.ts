@@ -17,6 +17,8 @@ import type { Log } from './log';
 import { MockupPreview } from './mockupPreview';
 import { StreamingDocument } from './streamingDocument';
 import { runCodeAction } from './codeActions';
+import { showErrorWithActions } from './errorActions';
+import { editorErrorText, withSettingNames } from './settingNames';
 
 export interface MockupOptions {
   readonly target: MockupTargetId;
@@ -167,8 +169,7 @@ export class MockupController implements vscode.Disposable {
     let status: MockupOutcome['status'] = 'done';
     let incomplete: string | undefined;
     let truncated = false;
-    let errorMessage: string | undefined;
-    let errorCode: GlimpseErrorCode | undefined;
+    let failed: GlimpseError | undefined;
     try {
       for await (const event of events) {
         if (event.type === 'prepared') {
@@ -206,8 +207,7 @@ export class MockupController implements vscode.Disposable {
       if (failure.code === 'cancelled') status = 'stopped';
       else {
         status = 'error';
-        errorMessage = failure.message;
-        errorCode = failure.code;
+        failed = failure;
         this.log.error(`[mockup] ${failure.message}${failure.detail ? `\n${failure.detail}` : ''}`);
       }
       // The code so far, marked: the flow marks what it ends itself; a failure ends it here.
@@ -226,7 +226,7 @@ export class MockupController implements vscode.Disposable {
     output.set(code);
     await output.settled();
     preview.updateCode(code, target, 'final');
-    preview.setStatus(statusLine(status, source, target, errorMessage, truncated));
+    preview.setStatus(statusLine(status, source, target, failed && editorErrorText(failed), truncated));
     this.followEdits(output, preview, target, image);
 
     let score: MockupScoreView | undefined;
@@ -234,9 +234,9 @@ export class MockupController implements vscode.Disposable {
       progress.report({ message: 'scoring the render against the mockup…' });
       score = await this.score(preview, image, code, target, controller.signal);
     }
-    if (status === 'error') void this.showError(new GlimpseError(errorCode ?? 'engine-request-failed', errorMessage ?? 'Generation failed.'));
+    if (failed) void this.showError(failed);
     else void this.offerActions(output.document, status, score);
-    return { status, code, inventory: inventory || undefined, document: output.document, languageId: output.document.languageId, source, error: errorMessage, errorCode, score };
+    return { status, code, inventory: inventory || undefined, document: output.document, languageId: output.document.languageId, source, error: failed?.message, errorCode: failed?.code, score };
   }
 
   /** After generation, edits to the document update the preview (and a rescore uses the latest text). */
@@ -261,7 +261,7 @@ export class MockupController implements vscode.Disposable {
         image, code, target, mediaDirectory: vscode.Uri.joinPath(this.extensionUri, 'media').fsPath, browserPath: readConfig().browserPath, signal,
       });
       if (score.state === 'skipped') {
-        const view: MockupScoreView = { state: 'skipped', message: score.reason };
+        const view: MockupScoreView = { state: 'skipped', message: withSettingNames(score.reason, score.optionsToChange) };
         preview.showScore(view);
         return view;
       }
@@ -296,13 +296,10 @@ export class MockupController implements vscode.Disposable {
     }
   }
 
-  private async showError(failure: GlimpseError): Promise<void> {
-    const settings = failure.code === 'model-not-configured' || failure.code === 'model-no-vision';
-    const actions = settings ? ['Manage Models', 'Show Log'] : ['Show Log'];
-    const picked = await vscode.window.showErrorMessage(failure.message, ...actions);
-    if (picked === 'Show Log') this.log.show(true);
-    else if (picked === 'Manage Models') await vscode.commands.executeCommand('glimpse.manageModels');
+  private showError(failure: GlimpseError): Promise<unknown> {
+    return showErrorWithActions(failure, this.log);
   }
+
 
   dispose(): void {
     this.stop();

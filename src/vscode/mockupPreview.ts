@@ -1,20 +1,23 @@
 // The live preview beside the generated code: the mockup, the page rendered in an iframe with
 // sandbox="allow-scripts" (no allow-same-origin: the page cannot reach the webview, VS Code or
-// Glimpse) and a CSP with no network, and the visual score with its headless render.
+// Glimpse) and a CSP with no network, and the visual score with its headless render. The webview
+// is hosted by webviewHost.ts; this file keeps the preview's state and sends it on every `ready`.
 //
-// CSP of this panel: a srcdoc iframe inherits its parent's policy, so the panel's own policy must
-// allow what generated pages legitimately need: inline <style> and inline <script> (a page's own
-// scripts, Tailwind's runtime). A nonce would switch 'unsafe-inline' off for the iframe too, so the
-// panel loads its script from the extension (cspSource) instead, and never builds DOM from model
-// output itself (the code goes only into the iframe's srcdoc). Images: data: only; no connect-src,
-// so neither the panel nor the page can make a request.
+// CSP of this panel ('inline-for-srcdoc' in webviewPage.ts): a srcdoc iframe inherits its parent's
+// policy, so the panel's own policy must allow what generated pages legitimately need: inline
+// <style> and inline <script> (a page's own scripts, Tailwind's runtime). A nonce would switch
+// 'unsafe-inline' off for the iframe too, so the panel loads its script from the extension
+// (cspSource) instead, and never builds DOM from model output itself (the code goes only into the
+// iframe's srcdoc). Images: data: only; no connect-src, so neither the panel nor the page can make
+// a request.
 
 import * as vscode from 'vscode';
 import { loadTailwindRuntime } from '../core/mockup/tailwindRuntime';
-import { parsePreviewWebviewMessage, type PreviewHostMessage, type PreviewScore } from '../core/mockup/previewProtocol';
+import { parsePreviewWebviewMessage, type PreviewHostMessage, type PreviewScore, type PreviewWebviewMessage } from '../core/mockup/previewProtocol';
 import type { MockupTarget } from '../core/mockup/targets';
 import type { Log } from './log';
 import { Throttle } from '../core/throttle';
+import { createWebviewPanel, WebviewHost } from './webviewHost';
 
 /** Streamed or edited code reaches the iframe at most this often (each update reloads the page). */
 const codeUpdateIntervalMs = 300;
@@ -29,8 +32,7 @@ export interface PreviewMockup {
 export class MockupPreview implements vscode.Disposable {
   static readonly viewType = 'glimpse.mockupPreview';
 
-  private readonly disposables: vscode.Disposable[] = [];
-  private ready = false;
+  private readonly host: WebviewHost<PreviewWebviewMessage, PreviewHostMessage>;
   private disposed = false;
   private mockup: PreviewMockup | undefined;
   private code: Extract<PreviewHostMessage, { type: 'code' }> | undefined;
@@ -41,33 +43,29 @@ export class MockupPreview implements vscode.Disposable {
   /** Streamed tokens and keystrokes arrive far faster than a page is worth re-rendering. */
   private readonly codeUpdates = new Throttle<void>(() => void this.sendCode(), codeUpdateIntervalMs);
   private readonly rescoreEmitter = new vscode.EventEmitter<void>();
-  private readonly disposeEmitter = new vscode.EventEmitter<void>();
 
   readonly onDidRequestRescore = this.rescoreEmitter.event;
-  readonly onDidDispose = this.disposeEmitter.event;
+  readonly onDidDispose: vscode.Event<void>;
 
   static open(extensionUri: vscode.Uri, log: Log, mockupName: string): MockupPreview {
-    const media = vscode.Uri.joinPath(extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel(
-      MockupPreview.viewType,
-      `Preview: ${mockupName}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false },
-    );
+    const panel = createWebviewPanel(MockupPreview.viewType, `Preview: ${mockupName}`, extensionUri, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
     return new MockupPreview(panel, extensionUri, log);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, private readonly log: Log) {
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'glimpse.svg');
-    panel.webview.html = this.html();
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidDispose(() => this.dispose()),
-      // Hidden webviews are destroyed; the page says `ready` again when shown and gets the state.
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
-      }),
-    );
+  private constructor(panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, private readonly log: Log) {
+    this.host = new WebviewHost(panel, extensionUri, log, {
+      page: { title: 'Glimpse preview', stylesheet: 'preview.css', script: 'preview.js', rootId: 'glimpse-preview', scripts: 'inline-for-srcdoc' },
+      parse: parsePreviewWebviewMessage,
+      logTags: { dropped: 'preview', fromWebview: 'preview' },
+    });
+    // First among the listeners: the throttle stops before the owner hears of the end.
+    this.host.onDidDispose(() => this.dispose());
+    this.onDidDispose = this.host.onDidDispose;
+    // Hidden webviews are destroyed; the page says `ready` again when shown and gets the state.
+    this.host.onDidReceiveMessage((message) => {
+      if (message.type === 'rescore') this.rescoreEmitter.fire();
+      else void this.onReady();
+    });
   }
 
   showMockup(mockup: PreviewMockup): void {
@@ -104,38 +102,24 @@ export class MockupPreview implements vscode.Disposable {
 
   /** Tailwind's browser runtime (media/vendor, bundled at build time), once per webview. */
   private async sendRuntime(): Promise<void> {
-    if (this.runtimeSent || !this.ready) return;
+    if (this.runtimeSent || !this.host.isReady) return;
     const runtime = await loadTailwindRuntime(vscode.Uri.joinPath(this.extensionUri, 'media').fsPath);
     if (runtime === undefined && !this.runtimeMissingReported) {
       this.runtimeMissingReported = true;
       this.log.warn('[preview] the Tailwind runtime is missing (media/vendor/tailwind-browser.js): the page is shown unstyled; run `npm run build`.');
     }
-    if (runtime !== undefined && this.ready && !this.runtimeSent) {
+    if (runtime !== undefined && this.host.isReady && !this.runtimeSent) {
       this.runtimeSent = true;
       this.post({ type: 'runtime', tailwind: runtime });
     }
   }
 
   private post(message: PreviewHostMessage): void {
-    if (this.disposed) return;
-    if (this.ready) void this.panel.webview.postMessage(message);
-  }
-
-  private receive(raw: unknown): void {
-    const parsed = parsePreviewWebviewMessage(raw);
-    if (!parsed.ok) {
-      this.log.warn(`[preview] dropped a message from the webview: ${parsed.reason}`);
-      return;
-    }
-    const message = parsed.message;
-    if (message.type === 'log') this.log[message.level](`[preview] ${message.message}`);
-    else if (message.type === 'rescore') this.rescoreEmitter.fire();
-    else void this.onReady();
+    this.host.post(message);
   }
 
   /** A (re)loaded webview gets the whole state, the Tailwind runtime included (a new page has none). */
   private async onReady(): Promise<void> {
-    this.ready = true;
     this.runtimeSent = false;
     if (this.mockup) this.post({ type: 'mockup', ...this.mockup });
     if (this.status !== undefined) this.post({ type: 'status', text: this.status });
@@ -143,40 +127,12 @@ export class MockupPreview implements vscode.Disposable {
     await this.sendCode();
   }
 
-  private html(): string {
-    const webview = this.panel.webview;
-    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', file)).toString();
-    const csp = [
-      "default-src 'none'",
-      'img-src data:',
-      `style-src ${webview.cspSource} 'unsafe-inline'`,
-      `font-src data:`,
-      `script-src ${webview.cspSource} 'unsafe-inline'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media('preview.css')}">
-<title>Glimpse preview</title>
-</head>
-<body>
-<main id="glimpse-preview"></main>
-<script src="${media('preview.js')}"></script>
-</body>
-</html>`;
-  }
-
+  /** Also when the user closes the panel (the host's end ends the preview). */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.codeUpdates.dispose();
-    this.disposeEmitter.fire();
-    this.panel.dispose();
-    for (const d of this.disposables) d.dispose();
+    this.host.dispose();
     this.rescoreEmitter.dispose();
-    this.disposeEmitter.dispose();
   }
 }

@@ -12,6 +12,7 @@ import { downloadPair, type DownloadedPair } from '../core/models/download/downl
 import { formatDownloadProgress, pausedDownloadBytes, ProgressIncrements } from '../core/models/modelChoices';
 import type { Log } from './log';
 import { downloadBaseUrl, setActivePair } from './modelStorage';
+import { editorErrorText } from './settingNames';
 
 export type DownloadOutcome =
   | { readonly status: 'done'; readonly pair: DownloadedPair }
@@ -73,7 +74,7 @@ async function runDownload(entry: CatalogEntry, options: DownloadModelOptions): 
       } catch (error) {
         const failure = asGlimpseError(error);
         if (failure.code === 'cancelled') return { status: 'paused', message: failure.message };
-        return { status: 'error', code: failure.code, message: failure.message };
+        return { status: 'error', code: failure.code, message: editorErrorText(failure) };
       } finally {
         cancel.dispose();
       }
@@ -92,7 +93,7 @@ async function runDownload(entry: CatalogEntry, options: DownloadModelOptions): 
           await setActivePair(pair);
           void vscode.window.showInformationMessage(`Glimpse now uses ${entry.displayName}.`);
         } catch (error) {
-          void vscode.window.showErrorMessage(asGlimpseError(error).message);
+          void vscode.window.showErrorMessage(editorErrorText(asGlimpseError(error)));
         }
       });
     }

@@ -6,6 +6,7 @@ import type { ChatTurn } from '../openai/turn';
 import type { ImageBudget } from '../images/budget';
 import type { ChatCompletionOptions, ChatStreamEvent } from '../openai/openAiClient';
 import { GlimpseError } from '../errors';
+import type { UserOption } from '../userOptions';
 
 export interface EngineDescription {
   /** The model's name as the UI shows it. */
@@ -14,6 +15,8 @@ export interface EngineDescription {
   readonly vision: boolean | 'unknown';
   /** When vision is false: why, and what to do (shown to the user; images are never dropped silently). */
   readonly visionRefusal?: string;
+  /** The options that would give it vision (the projector path; a remote vision override). */
+  readonly visionRefusalOptions?: readonly UserOption[];
   /** How large an image to send. */
   readonly imageBudget: ImageBudget;
   /** Visual tokens an image of this size (as sent) takes, when the projector lets us predict it. */
@@ -35,6 +38,7 @@ export function requireVision(description: EngineDescription, task = 'answer que
   throw new GlimpseError(
     'model-no-vision',
     description.visionRefusal ?? `${description.modelLabel} cannot see images, so it cannot ${task}. Pick a model with vision (a model and its mmproj projector).`,
+    { optionsToChange: description.visionRefusalOptions ?? [] },
   );
 }
 

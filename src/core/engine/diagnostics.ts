@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { asGlimpseError } from '../errors';
+import type { UserOption } from '../userOptions';
 import { checkModelPair } from '../models/pairCheck';
 import { describeEngineBuild, locateServer, type ServerSearch } from './locateServer';
 
@@ -11,6 +12,8 @@ export interface DiagnosticItem {
   readonly label: string;
   readonly ok: boolean;
   readonly detail: string;
+  /** The options `detail` tells the user to change (the front end names them its own way). */
+  readonly optionsToChange?: readonly UserOption[];
 }
 
 /** SIMD features that decide llama.cpp's CPU speed (matrix multiply kernels). */
@@ -44,7 +47,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<DiagnosticItem
     const server = await locateServer(options.serverPath, options);
     items.push({ label: 'engine', ok: true, detail: `${server.path} (${server.version}; ${describeEngineBuild(server)})` });
   } catch (error) {
-    items.push({ label: 'engine', ok: false, detail: asGlimpseError(error).message });
+    items.push(failedItem('engine', error));
   }
   const cpus = os.cpus();
   const features = cpuFeatures();
@@ -58,16 +61,21 @@ export async function diagnose(options: DiagnoseOptions): Promise<DiagnosticItem
     items.push({ label: 'cpu speed', ok: false, detail: 'This CPU lacks AVX2: image encoding and decoding will be several times slower.' });
   }
   if (!options.modelPath) {
-    items.push({ label: 'model', ok: false, detail: 'No model given (--model / --mmproj, or GLIMPSE_MODEL / GLIMPSE_MMPROJ).' });
+    items.push({ label: 'model', ok: false, detail: 'No model given: name the model file and its projector file.', optionsToChange: ['modelPath', 'mmprojPath'] });
     return items;
   }
   try {
     const pair = await checkModelPair({ modelPath: options.modelPath, mmprojPath: options.mmprojPath });
     items.push({ label: 'model', ok: true, detail: describePair(pair) });
   } catch (error) {
-    items.push({ label: 'model', ok: false, detail: asGlimpseError(error).message });
+    items.push(failedItem('model', error));
   }
   return items;
+}
+
+function failedItem(label: string, error: unknown): DiagnosticItem {
+  const failure = asGlimpseError(error);
+  return { label, ok: false, detail: failure.message, optionsToChange: failure.optionsToChange };
 }
 
 function describePair(pair: Awaited<ReturnType<typeof checkModelPair>>): string {

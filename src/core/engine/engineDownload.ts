@@ -101,10 +101,10 @@ export function engineArchiveUrl(release: EngineRelease, mirrorBaseUrl?: string)
   try {
     mirror = new URL(mirrorBaseUrl);
   } catch {
-    throw new GlimpseError('invalid-argument', `The engine mirror "${mirrorBaseUrl}" (glimpse.engineDownloadBaseUrl) is not a URL.`);
+    throw new GlimpseError('invalid-argument', `The engine download mirror "${mirrorBaseUrl}" is not a URL. Fix it, or clear it to download from GitHub.`, { optionsToChange: ['engineDownloadBaseUrl'] });
   }
   if (mirror.protocol !== 'https:' && mirror.protocol !== 'http:') {
-    throw new GlimpseError('invalid-argument', `The engine mirror "${mirrorBaseUrl}" (glimpse.engineDownloadBaseUrl) must be an http or https URL.`);
+    throw new GlimpseError('invalid-argument', `The engine download mirror "${mirrorBaseUrl}" must be an http or https URL. Fix it, or clear it to download from GitHub.`, { optionsToChange: ['engineDownloadBaseUrl'] });
   }
   return new URL(`${mirror.pathname.replace(/\/$/, '')}${original.pathname}`, mirror);
 }
@@ -114,7 +114,8 @@ export async function downloadEngine(release: EngineRelease, options: EngineDown
     throw new GlimpseError(
       'engine-unverified',
       `No checksum is pinned for llama.cpp ${release.tag} for ${release.target}, so Glimpse cannot prove the archive is the one llama.cpp published. ` +
-        'Download it only if you trust the source; or set glimpse.serverPath to a llama-server you built or checked yourself.',
+        'Download it only if you trust the source; or set the llama-server path to a llama-server you built or checked yourself.',
+      { optionsToChange: ['serverPath'] },
     );
   }
   const name = `${release.tag}-${release.target}`;

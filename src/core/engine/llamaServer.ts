@@ -348,7 +348,7 @@ export class LlamaServer implements Disposable {
 
 const signalHints: Partial<Record<NodeJS.Signals, string>> = {
   SIGKILL: ' (often the system ran out of memory)',
-  SIGILL: ' (it ran a CPU instruction this processor or its virtual machine does not allow: set glimpse.serverPath to a llama-server built for this CPU, and tell us the CPU model)',
+  SIGILL: ' (it ran a CPU instruction this processor or its virtual machine does not allow: set the llama-server path to a llama-server built for this CPU, and tell us the CPU model)',
 };
 
 function crashError(exit: ServerExit, when: string): GlimpseError {
@@ -359,7 +359,7 @@ function crashError(exit: ServerExit, when: string): GlimpseError {
   return new GlimpseError(
     'engine-exited',
     `llama-server ${how} ${when}.${reason ? ` ${reason}` : ''} It will be started again on the next request; the log has its last lines.`,
-    exit.lastLines.join('\n'),
+    { detail: exit.lastLines.join('\n'), optionsToChange: exit.signal === 'SIGILL' ? ['serverPath'] : [] },
   );
 }
 

@@ -56,6 +56,7 @@ export function describeLocalPair(pair: ModelPairInfo): EngineDescription {
     modelLabel: localModelLabel(pair.modelName),
     vision: Boolean(vision),
     visionRefusal: vision ? undefined : noProjectorMessage(pair.modelName),
+    visionRefusalOptions: vision ? undefined : ['mmprojPath'],
     imageBudget: imageBudgetFor(pair),
     imageTokens: vision ? (width, height) => estimateImageTokens(vision, { width, height }) : undefined,
   };

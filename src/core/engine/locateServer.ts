@@ -71,7 +71,7 @@ export function cachedServerBinaries(cacheRoot = engineCacheRoot(), here = runti
 
 /** "bundled engine, CPU kernels zen4": where the binary came from and the kernels it loaded, for the log and doctor. */
 export function describeEngineBuild(server: Pick<LocatedServer, 'source' | 'cpuVariant'>): string {
-  const from = { explicit: 'glimpse.serverPath', bundled: 'bundled engine', downloaded: 'downloaded engine', cache: 'engine cache', path: 'PATH' }[server.source];
+  const from = { explicit: 'your llama-server path', bundled: 'bundled engine', downloaded: 'downloaded engine', cache: 'engine cache', path: 'PATH' }[server.source];
   return server.cpuVariant ? `${from}, CPU kernels ${server.cpuVariant}` : from;
 }
 
@@ -116,7 +116,11 @@ export async function verifyServer(binaryPath: string, timeoutMs = 15_000): Prom
   try {
     stat = fs.statSync(binaryPath);
   } catch {
-    throw new GlimpseError('engine-not-found', `llama-server is not at ${binaryPath}. Fix the setting glimpse.serverPath, or reinstall Glimpse (a source checkout rebuilds it with "npm run build:engine").`);
+    throw new GlimpseError(
+      'engine-not-found',
+      `llama-server is not at ${binaryPath}. Fix the llama-server path, or reinstall Glimpse (a source checkout rebuilds it with "npm run build:engine").`,
+      { optionsToChange: ['serverPath'] },
+    );
   }
   const key = `${binaryPath}\n${stat.size}\n${stat.mtimeMs}`;
   const known = verified.get(key);
@@ -186,8 +190,8 @@ function runVersion(binaryPath: string, timeoutMs: number): Promise<string> {
         const reason = error ? ((error as NodeJS.ErrnoException).code === 'EACCES' ? 'it is not executable' : error.message) : 'it did not print a version';
         reject(new GlimpseError(
           'engine-unusable',
-          `${binaryPath} is not a working llama-server: ${reason}. Point the setting glimpse.serverPath at a working llama-server, or reinstall Glimpse (a source checkout rebuilds it with "npm run build:engine -- --force").`,
-          output.split('\n').slice(-15).join('\n'),
+          `${binaryPath} is not a working llama-server: ${reason}. Point the llama-server path at a working llama-server, or reinstall Glimpse (a source checkout rebuilds it with "npm run build:engine -- --force").`,
+          { detail: output.split('\n').slice(-15).join('\n'), optionsToChange: ['serverPath'] },
         ));
         return;
       }
@@ -220,7 +224,11 @@ export async function locateServer(explicitPath?: string, search: ServerSearch =
   if (explicitPath) {
     const resolved = path.resolve(explicitPath);
     if (!fs.existsSync(resolved)) {
-      throw new GlimpseError('engine-not-found', `The llama-server set in glimpse.serverPath does not exist: ${resolved}. Fix the setting, or clear it to use the engine that comes with Glimpse.`);
+      throw new GlimpseError(
+        'engine-not-found',
+        `The llama-server path you set does not exist: ${resolved}. Fix it, or clear it to use the engine that comes with Glimpse.`,
+        { optionsToChange: ['serverPath'] },
+      );
     }
     return { path: resolved, source: 'explicit', ...(await verifyServer(resolved)) };
   }
@@ -233,7 +241,7 @@ export async function locateServer(explicitPath?: string, search: ServerSearch =
   const fromPath = onPath(serverName);
   if (fromPath) return { path: fromPath, source: 'path', ...(await verifyServer(fromPath)) };
   const places = [
-    'the setting glimpse.serverPath',
+    'your own llama-server path (none is set)',
     ...(search.bundledDirectory ? [`this install's engine folder (${search.bundledDirectory})`] : []),
     ...(search.downloadedDirectory ? [`downloaded engines (${search.downloadedDirectory})`] : []),
     `the engine cache (${cacheRoot})`,
@@ -242,7 +250,8 @@ export async function locateServer(explicitPath?: string, search: ServerSearch =
   throw new GlimpseError(
     'engine-not-found',
     `llama-server was not found (looked in ${places.join(', ')}). ` +
-      `${search.downloadedDirectory ? 'Choose "Get the Engine" to download llama.cpp for this machine, install' : 'Install'} the Glimpse build for ${runtimeTarget()}, which carries the engine, or set glimpse.serverPath to a llama-server you have ` +
+      `${search.downloadedDirectory ? 'Choose "Get the Engine" to download llama.cpp for this machine, install' : 'Install'} the Glimpse build for ${runtimeTarget()}, which carries the engine, or set the llama-server path to a llama-server you have ` +
       '(llama.cpp\'s release archives hold one). In a Glimpse source checkout, "npm run build:engine" builds it.',
+    { optionsToChange: ['serverPath'] },
   );
 }

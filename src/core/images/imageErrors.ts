@@ -27,7 +27,8 @@ export function imageTooLargeFileError(label: string, sizeBytes: number, limitBy
   return new GlimpseError(
     'image-too-large-file',
     `${label} is ${formatMegabytes(sizeBytes, 'up')} MB, over the ${formatMegabytes(limitBytes, 'down')} MB limit for images. ` +
-      'Crop or shrink it, or raise the setting glimpse.maxImageMegabytes.',
+      'Crop or shrink it, or raise the image size limit.',
+    { optionsToChange: ['maxImageMegabytes'] },
   );
 }
 

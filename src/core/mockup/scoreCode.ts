@@ -4,6 +4,7 @@
 
 import type { PreparedImage } from '../images/prepare';
 import type { MockupScore } from '../score/scoreMockup';
+import type { UserOption } from '../userOptions';
 import { buildPreviewDocument } from './previewDocument';
 import { loadTailwindRuntime } from './tailwindRuntime';
 import type { MockupTarget } from './targets';
@@ -21,7 +22,7 @@ export interface ScoreCodeRequest {
 }
 
 export type CodeScore =
-  | { readonly state: 'skipped'; readonly reason: string }
+  | { readonly state: 'skipped'; readonly reason: string; readonly optionsToChange?: readonly UserOption[] }
   | { readonly state: 'done'; readonly result: MockupScore; readonly unstyled: boolean };
 
 export async function scoreGeneratedCode(request: ScoreCodeRequest): Promise<CodeScore> {
@@ -37,6 +38,6 @@ export async function scoreGeneratedCode(request: ScoreCodeRequest): Promise<Cod
     browserPath: request.browserPath,
     signal: request.signal,
   });
-  if (result.skipped) return { state: 'skipped', reason: result.reason };
+  if (result.skipped) return { state: 'skipped', reason: result.reason, optionsToChange: result.optionsToChange };
   return { state: 'done', result, unstyled: target.preview === 'tailwind' && runtime === undefined };
 }

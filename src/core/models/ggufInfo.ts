@@ -8,6 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { GlimpseError } from '../errors';
 import { formatExactBytes } from '../formatBytes';
+import type { UserOption } from '../userOptions';
 import { loadGgufReader, type GgufReader, type NodeLlamaCpp } from './ggufReader';
 import { ggmlTypeName, tensorByteSize } from './ggmlTypes';
 
@@ -102,7 +103,7 @@ async function parseGgufInfo(filePath: string, fileSize: number, describe: FileD
     throw new GlimpseError(
       'file-unreadable',
       `${describe.headline} could not be read as GGUF: ${errorMessage(error)}. The file is damaged or not a model; download it again or choose another file.`,
-      `${filePath}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      { detail: `${filePath}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, optionsToChange: describe.pathOption },
     );
   }
 
@@ -155,12 +156,15 @@ interface FileDescriber {
   readonly fileName: string;
   /** "The model file model.gguf" */
   readonly headline: string;
+  /** The option that points at this file (its path is the fix when the file is wrong). */
+  readonly pathOption: readonly UserOption[];
 }
 
 function fileDescriber(filePath: string, role: FileRole | undefined): FileDescriber {
   const fileName = path.basename(filePath);
   const kind = role === 'model' ? 'model file' : role === 'projector' ? 'projector (mmproj) file' : 'file';
-  return { fileName, headline: `The ${kind} ${fileName}` };
+  const pathOption: UserOption[] = role === 'model' ? ['modelPath'] : role === 'projector' ? ['mmprojPath'] : [];
+  return { fileName, headline: `The ${kind} ${fileName}`, pathOption };
 }
 
 async function statRegularFile(filePath: string, describe: FileDescriber): Promise<number> {
@@ -170,12 +174,12 @@ async function statRegularFile(filePath: string, describe: FileDescriber): Promi
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new GlimpseError('file-missing', `${describe.headline} does not exist: ${filePath}. Check the path, or download the file again.`, filePath);
+      throw new GlimpseError('file-missing', `${describe.headline} does not exist: ${filePath}. Check the path, or download the file again.`, { detail: filePath, optionsToChange: describe.pathOption });
     }
     throw new GlimpseError('file-unreadable', `${describe.headline} cannot be read (${code ?? errorMessage(error)}): ${filePath}. Check its permissions.`, filePath);
   }
   if (!stat.isFile()) {
-    throw new GlimpseError('file-unreadable', `${describe.headline} is a folder, not a file: ${filePath}. Choose the .gguf file inside it.`, filePath);
+    throw new GlimpseError('file-unreadable', `${describe.headline} is a folder, not a file: ${filePath}. Choose the .gguf file inside it.`, { detail: filePath, optionsToChange: describe.pathOption });
   }
   if (stat.size === 0) {
     throw new GlimpseError('file-empty', `${describe.headline} is empty (0 bytes). The download probably failed; download it again.`, filePath);
@@ -202,7 +206,7 @@ async function readFixedHeader(filePath: string, fileSize: number, describe: Fil
       'file-not-gguf',
       `${describe.headline} is not a GGUF model file: it starts with ${describeLeadingBytes(bytes)}. ` +
         'Choose a .gguf file (llama.cpp format).',
-      filePath,
+      { detail: filePath, optionsToChange: describe.pathOption },
     );
   }
   if (bytes.length < fixedHeaderBytes) throw headerCutOff(describe, filePath, fileSize);

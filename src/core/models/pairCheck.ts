@@ -77,7 +77,7 @@ export async function checkModelPair(pair: ModelPair): Promise<ModelPairInfo> {
       `The projector file ${path.basename(projector.mmprojPath)} does not fit the model ${path.basename(model.modelPath)}: ` +
         `it produces ${width.width}-wide embeddings, the model expects ${model.inputEmbeddingLength}. ` +
         'Pick the mmproj that was published with this model.',
-      `model: ${model.modelPath}\nprojector: ${projector.mmprojPath}`,
+      { detail: `model: ${model.modelPath}\nprojector: ${projector.mmprojPath}`, optionsToChange: ['mmprojPath'] },
     );
   }
   return { ...model, vision: projector };
@@ -91,7 +91,7 @@ function describeTextModel(info: GgufInfo): Omit<ModelPairInfo, 'vision'> {
       'model-not-text',
       `${fileName} is a projector (mmproj), not a language model. Set it as the projector and choose the model file ` +
         '(the larger .gguf published with it) as the model.',
-      info.path,
+      { detail: info.path, optionsToChange: ['modelPath', 'mmprojPath'] },
     );
   }
   const embeddingLength = architecture === undefined ? undefined : info.number(`${architecture}.embedding_length`);
@@ -100,7 +100,7 @@ function describeTextModel(info: GgufInfo): Omit<ModelPairInfo, 'vision'> {
       'model-not-text',
       `${fileName} is not a language model llama.cpp can run: it has no ` +
         `${architecture === undefined ? 'general.architecture' : `${architecture}.embedding_length`} key. Choose the model's .gguf file.`,
-      info.path,
+      { detail: info.path, optionsToChange: ['modelPath'] },
     );
   }
   const deepstackLayers = info.number(`${architecture}.n_deepstack_layers`) ?? 0;
@@ -127,7 +127,7 @@ function describeProjector(info: GgufInfo, modelInfo: GgufInfo): VisionProjector
         (isModel ? ', so it is a language model' : '') +
         (sameFile ? ', and it is the same file as the model' : '') +
         '. Choose the mmproj-*.gguf file published with the model as the projector.',
-      info.path,
+      { detail: info.path, optionsToChange: ['mmprojPath'] },
     );
   }
   const projectorType = info.string('clip.projector_type') ?? info.string('clip.vision.projector_type') ?? 'unknown';
@@ -137,7 +137,7 @@ function describeProjector(info: GgufInfo, modelInfo: GgufInfo): VisionProjector
       'mmproj-no-vision',
       `${fileName} has no vision encoder${audio ? ' (it is an audio projector)' : ''}, so it cannot read images. ` +
         'Choose the vision mmproj published with the model, or a vision-language model.',
-      info.path,
+      { detail: info.path, optionsToChange: ['mmprojPath'] },
     );
   }
   const spatialMergeSize = info.number('clip.vision.spatial_merge_size') ?? mergingProjectorDefaults.get(projectorType);
@@ -158,5 +158,5 @@ function describeProjector(info: GgufInfo, modelInfo: GgufInfo): VisionProjector
 /** Why a model without a projector cannot take images, and what to do (CLI and extension alike). */
 export function noProjectorMessage(modelName: string): string {
   return `The model ${modelName} has no projector (mmproj), so it cannot see images. ` +
-    'Give it the projector published with this model ("glimpse.mmprojPath" in VS Code, --mmproj on the command line).';
+    'Set the projector path to the mmproj file published with this model.';
 }

@@ -74,7 +74,8 @@ export function httpStatusError(status: number, statusText: string, body: string
     return new GlimpseError(
       'context-full',
       `${answered}. The conversation no longer fits the model's context. Start a new conversation (Explain Image again, or attach the image to a fresh question), ` +
-        'lower "glimpse.maxTokens", or raise "glimpse.contextSize" if the model supports a longer context.',
+        'lower the answer length limit (max tokens), or raise the context size if the model supports a longer context.',
+      { optionsToChange: ['maxTokens', 'contextSize'] },
     );
   }
   if (status === 401 || status === 403) {

@@ -37,7 +37,7 @@ export class RemoteEngine implements ChatEngine {
     const base = { modelLabel, imageBudget: remoteImageBudget };
     if (this.visionSetting === 'yes') return { ...base, vision: true };
     if (this.visionSetting === 'no') {
-      return { ...base, vision: false, visionRefusal: `The setting "glimpse.remote.vision" says ${modelLabel} cannot read images. Set it to "auto" or "yes" if it can, or pick a vision model.` };
+      return { ...base, vision: false, visionRefusal: `Glimpse is set to treat ${modelLabel} as a model that cannot read images (the remote server's vision option is "no"). Set that option to "auto" or "yes" if it can, or pick a vision model.`, visionRefusalOptions: ['remoteVision'] };
     }
     try {
       const vision = assertCanSee(probe);

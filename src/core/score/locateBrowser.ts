@@ -1,11 +1,12 @@
 // Finds a Chromium-family browser (Chromium, Chrome, Edge, Brave) for rendering generated pages
-// headless: the explicit path (the setting glimpse.browserPath) first, then $GLIMPSE_BROWSER, then
+// headless: the explicit path (the browser path the user set) first, then $GLIMPSE_BROWSER, then
 // the usual install locations of the platform and the usual names on PATH. An explicit path that
 // is not there is reported as such, never silently replaced by another browser.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { UserOption } from '../userOptions';
 
 export interface LocatedBrowser {
   readonly path: string;
@@ -21,6 +22,8 @@ export type BrowserSearch =
       readonly looked: readonly string[];
       /** One sentence for the user: what is missing and what to do. */
       readonly reason: string;
+      /** The options `reason` tells the user to change (each front end names them its own way). */
+      readonly optionsToChange?: readonly UserOption[];
     };
 
 /** What the search reads from the machine; tests pass their own. */
@@ -84,7 +87,8 @@ export function locateBrowser(explicitPath?: string, host: BrowserSearchHost = d
     if (host.isExecutableFile(explicit)) return { found: { path: explicit, source: 'setting' } };
     return {
       looked: [explicit],
-      reason: `The browser set in glimpse.browserPath is not an executable file: ${explicit}. Point the setting at Chromium, Chrome, Edge or Brave, or clear it to search the usual places.`,
+      reason: `The browser path you set is not an executable file: ${explicit}. Point it at Chromium, Chrome, Edge or Brave, or clear it to search the usual places.`,
+      optionsToChange: ['browserPath'],
     };
   }
   const fromEnv = host.env.GLIMPSE_BROWSER?.trim();
@@ -113,7 +117,8 @@ export function locateBrowser(explicitPath?: string, host: BrowserSearchHost = d
   }
   return {
     looked,
-    reason: 'No Chromium, Chrome, Edge or Brave was found, so the render is not scored against the mockup. Install one, or set glimpse.browserPath to its executable.',
+    reason: 'No Chromium, Chrome, Edge or Brave was found, so the render is not scored against the mockup. Install one, or set the browser path to its executable.',
+    optionsToChange: ['browserPath'],
   };
 }
 

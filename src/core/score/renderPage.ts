@@ -217,8 +217,8 @@ function launchFailed(executablePath: string, browser: BrowserProcess, error: un
   return new GlimpseError(
     'browser-failed',
     `The browser ${executablePath} did not start for the visual score: ${reason}${firstLine ? ` ${firstLine.trim()}` : ''}. ` +
-      'Check that it runs, or set glimpse.browserPath to another Chromium, Chrome, Edge or Brave.',
-    tail || undefined,
+      'Check that it runs, or set the browser path to another Chromium, Chrome, Edge or Brave.',
+    { detail: tail || undefined, optionsToChange: ['browserPath'] },
   );
 }
 

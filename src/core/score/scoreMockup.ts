@@ -5,6 +5,7 @@
 
 import { throwIfAborted } from '../abort';
 import { GlimpseError } from '../errors';
+import type { UserOption } from '../userOptions';
 import { loadSharp } from '../images/sharpLibrary';
 import { locateBrowser, type BrowserSearchHost } from './locateBrowser';
 import { renderPage, type RenderPageRequest } from './renderPage';
@@ -15,7 +16,7 @@ export interface ScoreMockupRequest {
   readonly mockup: Buffer;
   /** A whole document, its CSP and any runtime (Tailwind) already inlined. */
   readonly html: string;
-  /** The setting glimpse.browserPath; empty or absent: $GLIMPSE_BROWSER, then the usual places. */
+  /** The browser path the user set; empty or absent: $GLIMPSE_BROWSER, then the usual places. */
   readonly browserPath?: string;
   /**
    * The size the mockup was made at, when `mockup` is a smaller copy of it (the image sent to the
@@ -35,6 +36,8 @@ export interface SkippedScore {
   readonly skipped: true;
   /** One sentence for the user. */
   readonly reason: string;
+  /** The options `reason` tells the user to change (each front end names them its own way). */
+  readonly optionsToChange: readonly UserOption[];
   /** Where a browser was looked for (for the log). */
   readonly looked: readonly string[];
 }
@@ -72,7 +75,7 @@ const cancelled = 'Scoring the render was cancelled.';
 export async function scoreMockup(request: ScoreMockupRequest): Promise<ScoreMockupResult> {
   const started = Date.now();
   const search = locateBrowser(request.browserPath, request.browserSearchHost);
-  if (!search.found) return { skipped: true, reason: search.reason, looked: search.looked };
+  if (!search.found) return { skipped: true, reason: search.reason, optionsToChange: search.optionsToChange ?? [], looked: search.looked };
   throwIfAborted(request.signal, cancelled);
 
   const mockupSize = await orientedSize(request.mockup);

@@ -34,12 +34,17 @@ describe('LlamaServer: why the engine died', function () {
     return binary;
   }
 
-  for (const [signal, hint] of [['ILL', /CPU instruction this processor .* does not allow: set glimpse\.serverPath/], ['KILL', /ran out of memory/]] as const) {
+  const hints = [
+    ['ILL', /CPU instruction this processor .* does not allow: set the llama-server path/, ['serverPath']],
+    ['KILL', /ran out of memory/, []],
+  ] as const;
+  for (const [signal, hint, optionsToChange] of hints) {
     it(`SIGKILL and SIGILL get a hint; here SIG${signal}`, async () => {
       const server = new LlamaServer({ serverPath: dyingServer(signal), ...pair, startTimeoutMs: 10_000 });
       try {
         await assert.rejects(server.start(), (error: GlimpseError) =>
-          error.code === 'engine-exited' && error.message.includes(`SIG${signal}`) && hint.test(error.message));
+          error.code === 'engine-exited' && error.message.includes(`SIG${signal}`) && hint.test(error.message) &&
+          JSON.stringify(error.optionsToChange) === JSON.stringify(optionsToChange));
       } finally {
         await server.dispose();
       }

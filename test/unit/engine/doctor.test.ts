@@ -16,7 +16,8 @@ describe('glimpse doctor: engine backends and devices', () => {
     assert.deepEqual(items.map((item) => item.label), ['backends', 'devices', 'build']);
     assert.equal(items[0].detail, 'CPU, CUDA, Vulkan');
     assert.match(items[1].detail, /^CUDA0: NVIDIA H100 80GB HBM3 \(81079 MiB, 80600 MiB free\); CUDA1: .*; Vulkan0: NVIDIA H100 \(81079 MiB\)/);
-    assert.match(items[1].detail, /glimpse\.gpuLayers/);
+    assert.match(items[1].detail, /--gpu-layers chooses how many layers go there/);
+    assert.doesNotMatch(items[1].detail, /glimpse\./, 'the command line names its flag, not the editor setting');
     assert.equal(items[2].detail, 'variant cuda, -DGGML_CUDA=ON');
     assert.ok(items.every((item) => item.ok));
   });

@@ -33,7 +33,8 @@ describe('LocalEngine: the embedded server as a ChatEngine', function () {
     try {
       const description = await new LocalEngine(server).describe();
       assert.equal(description.vision, false);
-      assert.match(description.visionRefusal ?? '', /no projector \(mmproj\).*--mmproj/s);
+      assert.match(description.visionRefusal ?? '', /no projector \(mmproj\).*Set the projector path to the mmproj file published with this model\./s);
+      assert.deepEqual(description.visionRefusalOptions, ['mmprojPath']);
     } finally {
       await server.dispose();
     }

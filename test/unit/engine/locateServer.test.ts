@@ -40,9 +40,25 @@ describe('locateServer', () => {
     assert.deepEqual(found, { path: explicit, source: 'explicit', version: 'version: 42 (explicit)', accelerators: [] });
   });
 
-  it('refuses an explicit path that does not exist, naming the setting', async () => {
-    await assert.rejects(locateServer(path.join(dir, 'nope'), { cacheRoot: path.join(dir, 'cache') }), (error: GlimpseError) =>
-      error.code === 'engine-not-found' && /glimpse\.serverPath/.test(error.message) && error.message.includes(path.join(dir, 'nope')));
+  it('refuses an explicit path that does not exist, naming the option to fix and no editor setting', async () => {
+    await assert.rejects(locateServer(path.join(dir, 'nope'), { cacheRoot: path.join(dir, 'cache') }), (error: GlimpseError) => {
+      assert.equal(error.code, 'engine-not-found');
+      assert.equal(error.message, `The llama-server path you set does not exist: ${path.join(dir, 'nope')}. Fix it, or clear it to use the engine that comes with Glimpse.`);
+      assert.deepEqual(error.optionsToChange, ['serverPath']);
+      return true;
+    });
+  });
+
+  it('says where it looked when there is no engine anywhere, and that the llama-server path is the fix', async () => {
+    process.env.PATH = path.join(dir, 'empty-path');
+    await assert.rejects(locateServer(undefined, { cacheRoot: path.join(dir, 'cache') }), (error: GlimpseError) => {
+      assert.equal(error.code, 'engine-not-found');
+      assert.match(error.message, /looked in your own llama-server path \(none is set\), the engine cache \(.*\), PATH\)/);
+      assert.match(error.message, /or set the llama-server path to a llama-server you have/);
+      assert.doesNotMatch(error.message, /glimpse\.|--server/);
+      assert.deepEqual(error.optionsToChange, ['serverPath']);
+      return true;
+    });
   });
 
   it('refuses a binary that does not run, with what it printed in the detail', async () => {

@@ -47,14 +47,15 @@ describe('prepareImage refuses', () => {
     await assertRefused(prepareImage({ path: dir }, budget), 'file-unreadable', ['is a folder']);
   });
 
-  it('a file over maxFileBytes, with sizes and the setting to change', async () => {
+  it('a file over maxFileBytes, with sizes and the limit to raise', async () => {
     const filePath = await writeTestImage(path.join(dir, 'big-file.png'), { width: 700, height: 700, format: 'png', pattern: 'noise' });
     const size = (await fs.stat(filePath)).size;
     assert.ok(size > 1.4 * 1024 * 1024 && size <= 1.5 * 1024 * 1024, `fixture is ${size} bytes`);
-    await assertRefused(prepareImage({ path: filePath }, budget, { maxFileBytes: 1024 * 1024 }), 'image-too-large-file', [
+    const refused = await assertRefused(prepareImage({ path: filePath }, budget, { maxFileBytes: 1024 * 1024 }), 'image-too-large-file', [
       'big-file.png is 1.5 MB, over the 1 MB limit for images.',
-      'Crop or shrink it, or raise the setting glimpse.maxImageMegabytes.',
+      'Crop or shrink it, or raise the image size limit.',
     ]);
+    assert.deepEqual(refused.optionsToChange, ['maxImageMegabytes']);
     // The same file passes with the default limit.
     assert.equal((await prepareImage({ path: filePath }, budget)).width, 700);
   });

@@ -13,6 +13,7 @@ import { downloadPair, type DownloadPairOptions, type PairDownloadProgress } fro
 import { pairManifestName } from '../../../src/core/models/download/pairManifest';
 import { listInstalledPairs } from '../../../src/core/models/installedModels';
 import { sha256Of, startDownloadServer, syntheticPair, type DownloadTestServer, type SyntheticPairFiles } from './downloadTestServer';
+import type { GlimpseError } from '../../../src/core/errors';
 import { rejectsWith } from '../../fixtures/glimpseErrors';
 
 
@@ -110,12 +111,11 @@ describe('downloadPair', () => {
     assertInstalledCorrectly();
   });
 
-  it('a 404 names the URL and the base URL setting, and leaves no installed file', async () => {
+  it('a 404 names the URL and the base URL to check, and leaves no installed file', async () => {
     server.always(pair.projectorPath, { status: 404 });
-    await assert.rejects(
-      downloadPair(pair.entry, options()),
-      rejectsWith('download-not-found', `${server.baseUrl}${pair.projectorPath}`, 'HTTP 404', 'glimpse.modelDownloadBaseUrl'),
-    );
+    await assert.rejects(downloadPair(pair.entry, options()), (error: unknown) =>
+      rejectsWith('download-not-found', `${server.baseUrl}${pair.projectorPath}`, 'HTTP 404', 'check the model download base URL')(error) &&
+      (error as GlimpseError).optionsToChange.join() === 'modelDownloadBaseUrl');
     assert.ok(!existsSync(finalModel()), 'the model is not renamed into place without its projector');
     assert.ok(!existsSync(finalProjector()));
     assert.ok(!existsSync(manifestPath()));
@@ -356,7 +356,9 @@ describe('downloadPair', () => {
   });
 
   it('refuses a base URL that is not http(s)', async () => {
-    await assert.rejects(downloadPair(pair.entry, options({ baseUrl: 'ftp://mirror.example/' })), rejectsWith('invalid-argument', 'glimpse.modelDownloadBaseUrl'));
+    await assert.rejects(downloadPair(pair.entry, options({ baseUrl: 'ftp://mirror.example/' })), (error: unknown) =>
+      rejectsWith('invalid-argument', 'The model download base URL "ftp://mirror.example/" must start with https://')(error) &&
+      (error as GlimpseError).optionsToChange.join() === 'modelDownloadBaseUrl');
     assert.equal(server.requests.length, 0);
   });
 });

@@ -57,6 +57,7 @@ describe('httpStatusError: a prompt past the context', () => {
   it('says the conversation no longer fits and what to do, for llama-server\'s wording', () => {
     const error = httpStatusError(400, 'Bad Request', JSON.stringify({ error: { message: 'request (2063 tokens) exceeds the available context size (2048 tokens), try increasing it' } }), 'application/json', undefined, { serverLabel: 'http://127.0.0.1:1', path: '/v1/chat/completions' });
     assert.equal(error.code, 'context-full');
-    assert.match(error.message, /2063 tokens.*no longer fits the model's context.*glimpse\.contextSize/);
+    assert.match(error.message, /2063 tokens.*no longer fits the model's context.*lower the answer length limit \(max tokens\), or raise the context size/);
+    assert.deepEqual(error.optionsToChange, ['maxTokens', 'contextSize']);
   });
 });

@@ -29,7 +29,8 @@ describe('locateBrowser', () => {
   it('reports a wrong explicit path instead of using another browser', () => {
     const result = locateBrowser('/opt/missing/chrome', host('linux', ['/usr/bin/chromium']));
     assert.equal(result.found, undefined);
-    assert.ok(!result.found && result.reason.includes('glimpse.browserPath') && result.reason.includes('/opt/missing/chrome'), JSON.stringify(result));
+    assert.ok(!result.found && result.reason.includes('The browser path you set is not an executable file: /opt/missing/chrome'), JSON.stringify(result));
+    assert.deepEqual(result.found ? undefined : result.optionsToChange, ['browserPath']);
   });
 
   it('takes GLIMPSE_BROWSER before the usual places', () => {
@@ -88,13 +89,14 @@ describe('scoreMockup without a browser', () => {
     assert.ok(result.skipped && result.reason.includes('No Chromium') && result.looked.includes('/usr/bin/chromium'));
   });
 
-  it('skips with the setting named when the set browser is missing', async () => {
+  it('skips, naming the browser path to fix, when the set browser is missing', async () => {
     const result = await scoreMockup({
       mockup: Buffer.alloc(0),
       html: '<p>hi</p>',
       browserPath: '/nowhere/chrome',
       browserSearchHost: host('linux', ['/usr/bin/chromium']),
     });
-    assert.ok(result.skipped && result.reason.includes('glimpse.browserPath'));
+    assert.ok(result.skipped && result.reason.includes('The browser path you set'), JSON.stringify(result));
+    assert.deepEqual(result.skipped ? result.optionsToChange : undefined, ['browserPath']);
   });
 });

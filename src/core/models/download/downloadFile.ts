@@ -20,8 +20,6 @@ import { GlimpseError } from '../../errors';
 import { formatBytes } from '../../formatBytes';
 import { HttpConnectionError, RemoteTimeoutError, sendHttpRequest, type HttpResponse } from '../../http/httpRequest';
 
-export const downloadBaseUrlSetting = 'glimpse.modelDownloadBaseUrl';
-
 export interface FileDownload {
   readonly url: URL;
   readonly partialPath: string;
@@ -201,7 +199,8 @@ async function acceptResponse(file: FileDownload, response: HttpResponse, state:
     throw new GlimpseError(
       'download-not-found',
       `${capitalize(file.label)} was not found at ${file.url.href} (HTTP ${status}). ` +
-        `If downloads go through a mirror or proxy, check the ${downloadBaseUrlSetting} setting; otherwise this catalog entry may be out of date.`,
+        'If downloads go through a mirror or proxy, check the model download base URL; otherwise this catalog entry may be out of date.',
+      { optionsToChange: ['modelDownloadBaseUrl'] },
     );
   }
   if (retryableStatuses.has(status)) throw new RetryableFailure(`the server answered HTTP ${status}`);
@@ -287,20 +286,23 @@ function gaveUpError(file: FileDownload, state: TransferState, attempts: number,
   return new GlimpseError(
     'download-failed',
     `Downloading ${file.label} from ${file.url.origin} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}.${kept} ` +
-      `Check the network connection, or the ${downloadBaseUrlSetting} setting if downloads go through a mirror or proxy.`,
+      'Check the network connection, or the model download base URL if downloads go through a mirror or proxy.',
+    { optionsToChange: ['modelDownloadBaseUrl'] },
   );
 }
 
 function httpError(file: FileDownload, status: number): GlimpseError {
-  const hint =
-    status === 401 || status === 403
-      ? `The repository may require signing in or accepting a licence on Hugging Face: download the two files yourself and set glimpse.modelPath and glimpse.mmprojPath, or point ${downloadBaseUrlSetting} at a mirror that serves them.`
-      : `Try again later, or check the ${downloadBaseUrlSetting} setting if downloads go through a mirror or proxy.`;
-  return new GlimpseError('download-http-error', `Downloading ${file.label} from ${file.url.href} failed: the server answered HTTP ${status}. ${hint}`);
+  const refused = status === 401 || status === 403;
+  const hint = refused
+    ? 'The repository may require signing in or accepting a licence on Hugging Face: download the two files yourself and set the model and projector paths to them, or point the model download base URL at a mirror that serves them.'
+    : 'Try again later, or check the model download base URL if downloads go through a mirror or proxy.';
+  return new GlimpseError('download-http-error', `Downloading ${file.label} from ${file.url.href} failed: the server answered HTTP ${status}. ${hint}`, {
+    optionsToChange: refused ? ['modelPath', 'mmprojPath', 'modelDownloadBaseUrl'] : ['modelDownloadBaseUrl'],
+  });
 }
 
 function badResponse(what: string): GlimpseError {
-  return new GlimpseError('download-bad-response', `The download stopped because ${what}. Try again; if it persists, check the ${downloadBaseUrlSetting} setting.`);
+  return new GlimpseError('download-bad-response', `The download stopped because ${what}. Try again; if it persists, check the model download base URL.`, { optionsToChange: ['modelDownloadBaseUrl'] });
 }
 
 function cancelledError(): GlimpseError {

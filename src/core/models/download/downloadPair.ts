@@ -19,7 +19,7 @@ import { GlimpseError } from '../../errors';
 import type { CatalogEntry, CatalogFile } from '../catalog';
 import { readInstalledPair } from '../installedModels';
 import { formatBytes } from '../../formatBytes';
-import { downloadBaseUrlSetting, downloadFile } from './downloadFile';
+import { downloadFile } from './downloadFile';
 import { statfsFreeSpace, type FreeSpaceProbe } from './freeSpace';
 import { pairFolder, pairManifestName, partialSuffix, writePairManifest, type PairManifest, type PairManifestFile } from './pairManifest';
 import { TransferRate } from './transferRate';
@@ -242,18 +242,21 @@ export function fileUrl(baseUrl: URL, repo: string, revision: string, file: stri
   return new URL(`${base}/${repoPath}/resolve/${encodeURIComponent(revision)}/${encodeURIComponent(file)}`);
 }
 
+/** What a wrong base URL tells the user to change. */
+const baseUrlToChange = { optionsToChange: ['modelDownloadBaseUrl'] } as const;
+
 export function normalizeBaseUrl(value: string): URL {
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    throw new GlimpseError('invalid-argument', `The model download base URL "${value}" is not a URL. Set ${downloadBaseUrlSetting} to e.g. ${defaultDownloadBaseUrl}.`);
+    throw new GlimpseError('invalid-argument', `The model download base URL "${value}" is not a URL. Set it to e.g. ${defaultDownloadBaseUrl}.`, baseUrlToChange);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new GlimpseError('invalid-argument', `The model download base URL "${value}" must start with https:// (or http:// for a local mirror). Check ${downloadBaseUrlSetting}.`);
+    throw new GlimpseError('invalid-argument', `The model download base URL "${value}" must start with https:// (or http:// for a local mirror). Fix it, or clear it to download from Hugging Face.`, baseUrlToChange);
   }
   if (url.search || url.hash) {
-    throw new GlimpseError('invalid-argument', `The model download base URL "${value}" must not have a query or fragment. Check ${downloadBaseUrlSetting}.`);
+    throw new GlimpseError('invalid-argument', `The model download base URL "${value}" must not have a query or fragment. Remove them from the address.`, baseUrlToChange);
   }
   return url;
 }
