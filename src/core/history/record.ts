@@ -24,8 +24,13 @@ const dateText = 'an ISO date';
 const date = v.pipe(v.string(dateText), v.check((value) => !Number.isNaN(Date.parse(value)), dateText));
 const oneOf = <const TOptions extends readonly string[]>(options: TOptions) => v.picklist(options, `one of ${options.join(', ')}`);
 const listOf = <TItem extends v.GenericSchema>(item: TItem) => v.array(item, 'a list');
-/** Fields not named are allowed (and kept: see validateConversationRecord): a later version may add optional ones. */
-const object = <TEntries extends v.ObjectEntries>(entries: TEntries) => v.object(entries, 'an object');
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * valibot takes a list for an object; a record does not. Fields not named are allowed (and kept:
+ * see validateConversationRecord): a later version may add optional ones.
+ */
+const object = <TEntries extends v.ObjectEntries>(entries: TEntries) =>
+  v.pipe(v.custom<Record<string, unknown>>(isPlainObject, 'an object'), v.object(entries, 'an object'));
 
 const sha256Schema = v.pipe(v.string('a SHA-256 in hex'), v.regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex'));
 const idText = 'an id of letters, digits, "-" and "_"';
@@ -128,7 +133,6 @@ export function validateConversationRecord(value: unknown): RecordValidation {
   if (typeof version === 'number' && Number.isInteger(version) && version > historyFormatVersion) {
     return { ok: false, reason: `it was written by a newer Glimpse (history format ${version}, this version reads ${historyFormatVersion})`, newerVersion: version };
   }
-  if (Array.isArray(value)) return { ok: false, reason: 'the content is not an object' };
   const result = v.safeParse(conversationRecord, value, { abortEarly: true });
   return result.success ? { ok: true, record: value as ConversationRecord } : { ok: false, reason: problem(result.issues[0]) };
 }

@@ -36,6 +36,7 @@ describe('conversation record validator', () => {
     ['a date that is no date', (r: Record<string, any>) => { r.updatedAt = 'yesterday'; }, 'updatedAt is not an ISO date'],
     ['titleIsCustom as a string', (r: Record<string, any>) => { r.titleIsCustom = 'no'; }, 'titleIsCustom is not true or false'],
     ['turns that are not a list', (r: Record<string, any>) => { r.turns = 'oops'; }, 'turns is not a list'],
+    ['stats given as a list', (r: Record<string, any>) => { r.turns[1].stats = []; }, 'turns[1].stats is not an object'],
     ['a turn that is not an object', (r: Record<string, any>) => { r.turns[1] = 'A button.'; }, 'turns[1] is not an object'],
     ['a turn of an unknown role', (r: Record<string, any>) => { r.turns[0].role = 'system'; }, 'turns[0].role is not one of user, assistant'],
     ['an unknown turn status', (r: Record<string, any>) => { r.turns[1].status = 'paused'; }, 'turns[1].status is not one of streaming, done, stopped, error, interrupted'],
