@@ -7,7 +7,7 @@
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ParseResult } from '../core/messageChecks';
+import type { ParseResult } from '../core/parseMessage';
 import type { Log } from './log';
 import { pageHtml, type WebviewPage } from './webviewPage';
 

@@ -1,63 +1,57 @@
 // Messages between the mockup preview's webview and the extension host, validated on both sides
-// like the chat panel's (src/core/protocol.ts). The host sends the generated code and the page
-// kind; the webview builds the sandboxed iframe's document itself with buildPreviewDocument, so the
-// Tailwind runtime (~280 KB) crosses once, not on every streamed update.
+// like the chat panel's (src/core/protocol.ts), with the types inferred from the schemas. The host
+// sends the generated code and the page kind; the webview builds the sandboxed iframe's document
+// itself with buildPreviewDocument, so the Tailwind runtime (~280 KB) crosses once, not on every
+// streamed update.
 
-import { isBoolean, isNumber, isString, maxLength, oneOf, optional, parseWith, type Check, type ParseResult } from '../messageChecks';
+import * as v from 'valibot';
+import type { DeepReadonly } from '../deepReadonly';
+import { parseMessage, type ParseResult } from '../parseMessage';
 
-export type PreviewScoreState = 'running' | 'done' | 'skipped' | 'failed';
+const finite = v.pipe(v.number(), v.finite());
+const positive = v.pipe(v.number(), v.finite(), v.gtValue(0));
+const textUpTo = (limit: number) => v.pipe(v.string(), v.maxLength(limit));
 
-export interface PreviewScore {
-  readonly state: PreviewScoreState;
+const scoreState = v.picklist(['running', 'done', 'skipped', 'failed']);
+export type PreviewScoreState = v.InferOutput<typeof scoreState>;
+
+const previewScoreEntries = {
+  state: scoreState,
   /** 0..1, higher is closer to the mockup. */
-  readonly score?: number;
+  score: v.optional(finite),
   /** Mean SSIM of luminance, -1..1. */
-  readonly ssim?: number;
+  ssim: v.optional(finite),
   /** Colour-distribution similarity, 0..1. */
-  readonly colour?: number;
+  colour: v.optional(finite),
   /** The headless render, as a PNG data: URI. */
-  readonly renderDataUri?: string;
-  readonly message?: string;
-}
+  renderDataUri: v.optional(v.pipe(v.string(), v.startsWith('data:image/png'))),
+  message: v.optional(v.string()),
+};
+const previewScore = v.object(previewScoreEntries);
+export type PreviewScore = DeepReadonly<v.InferOutput<typeof previewScore>>;
 
-export type PreviewHostMessage =
-  | { readonly type: 'mockup'; readonly dataUri: string; readonly width: number; readonly height: number; readonly label: string }
+const previewHostMessage = v.variant('type', [
+  v.strictObject({ type: v.literal('mockup'), dataUri: v.pipe(v.string(), v.startsWith('data:image/')), width: positive, height: positive, label: v.string() }),
   /** The Tailwind browser runtime, sent once before any Tailwind page. */
-  | { readonly type: 'runtime'; readonly tailwind: string }
+  v.strictObject({ type: v.literal('runtime'), tailwind: textUpTo(5_000_000) }),
   /** `preview` 'none': no live preview for this target; `note` says why. */
-  | { readonly type: 'code'; readonly code: string; readonly preview: 'html' | 'tailwind' | 'none'; readonly targetLabel: string; readonly streaming: boolean }
-  | ({ readonly type: 'score' } & PreviewScore)
-  | { readonly type: 'status'; readonly text: string };
+  v.strictObject({ type: v.literal('code'), code: textUpTo(2_000_000), preview: v.picklist(['html', 'tailwind', 'none']), targetLabel: v.string(), streaming: v.boolean() }),
+  v.strictObject({ type: v.literal('score'), ...previewScoreEntries }),
+  v.strictObject({ type: v.literal('status'), text: textUpTo(10_000) }),
+]);
+export type PreviewHostMessage = DeepReadonly<v.InferOutput<typeof previewHostMessage>>;
 
-export type PreviewWebviewMessage =
-  | { readonly type: 'ready' }
-  | { readonly type: 'rescore' }
-  | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
-
-const dataImage = (kind: string): Check => (v) => typeof v === 'string' && v.startsWith(`data:image/${kind}`);
-const positive: Check = (v) => isNumber(v) && (v as number) > 0;
-
-const hostSchemas: Record<PreviewHostMessage['type'], Record<string, Check>> = {
-  mockup: { dataUri: dataImage(''), width: positive, height: positive, label: isString },
-  runtime: { tailwind: maxLength(5_000_000) },
-  code: { code: maxLength(2_000_000), preview: oneOf('html', 'tailwind', 'none'), targetLabel: isString, streaming: isBoolean },
-  score: {
-    state: oneOf('running', 'done', 'skipped', 'failed'), score: optional(isNumber), ssim: optional(isNumber), colour: optional(isNumber),
-    renderDataUri: optional(dataImage('png')), message: optional(isString),
-  },
-  status: { text: maxLength(10_000) },
-};
-
-const webviewSchemas: Record<PreviewWebviewMessage['type'], Record<string, Check>> = {
-  ready: {},
-  rescore: {},
-  log: { level: oneOf('info', 'warn', 'error'), message: maxLength(4_000) },
-};
+const previewWebviewMessage = v.variant('type', [
+  v.strictObject({ type: v.literal('ready') }),
+  v.strictObject({ type: v.literal('rescore') }),
+  v.strictObject({ type: v.literal('log'), level: v.picklist(['info', 'warn', 'error']), message: textUpTo(4_000) }),
+]);
+export type PreviewWebviewMessage = DeepReadonly<v.InferOutput<typeof previewWebviewMessage>>;
 
 export function parsePreviewHostMessage(value: unknown): ParseResult<PreviewHostMessage> {
-  return parseWith<PreviewHostMessage>(hostSchemas, value);
+  return parseMessage(previewHostMessage, value);
 }
 
 export function parsePreviewWebviewMessage(value: unknown): ParseResult<PreviewWebviewMessage> {
-  return parseWith<PreviewWebviewMessage>(webviewSchemas, value);
+  return parseMessage(previewWebviewMessage, value);
 }

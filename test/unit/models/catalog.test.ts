@@ -126,6 +126,30 @@ describe('model catalog', () => {
     it('a RAM estimate below the files', () => refusal((c) => (c.entries[4].ramEstimateMb = 300), 'is below the size of the files'));
     it('a missing goodAt text', () => refusal((c) => (c.entries[0].goodAt = ' '), 'goodAt must be a non-empty string'));
     it('a wrong format version', () => refusal((c) => (c.formatVersion = 2), 'formatVersion must be 1'));
+    it('two misspelt fields, naming both', () => refusal((c) => Object.assign(c.entries[0], { licenses: 'MIT', godAt: 'x' }), 'unknown field "licenses"', 'unknown field "godAt"'));
+    it('a misspelt field of a file', () => refusal((c) => (c.entries[0].model.sha265 = 'x'), 'model: unknown field "sha265"'));
+    it('a missing field', () => refusal((c) => delete c.entries[0].quantization, 'quantization is missing'));
+    it('a field of the wrong type', () => refusal((c) => (c.entries[0].default = 'yes'), 'default must be true or false'));
+    it('a blank optional text', () => refusal((c) => (c.entries[0].note = ''), 'note must be a non-empty string when present'));
+    it('a revision that is no git name', () => refusal((c) => (c.entries[0].revision = 'main branch'), 'revision must be a branch, tag or commit name'));
+    it('a repo that is not owner/name', () => refusal((c) => (c.entries[0].repo = 'SmolVLM'), 'repo must be "owner/name"'));
+    it('an approximate flag that is not true or false', () => refusal((c) => (c.entries[0].projector.sizeApproximate = 1), 'projector: sizeApproximate must be true or false'));
+    it('an entry that is not an object, naming it by its index', () => refusal((c) => (c.entries[3] = 'qwen' as any), 'entry 3: must be an object'));
+    it('no entries', () => refusal((c) => (c.entries = []), 'entries must be a non-empty array'));
+    it('a top level that is not an object', () => {
+      for (const value of [[], null, 'catalog']) assert.throws(() => validateCatalog(value), /not valid: the top level must be an object\. /);
+    });
+    it('a file given as a list', () => refusal((c) => (c.entries[0].model = [c.entries[0].model.file]), 'model must be an object'));
+
+    it('with a message that says where the problem is and what to do', () => {
+      const c = rawCatalog();
+      c.entries[0].model.sizeBytes = 437;
+      assert.throws(() => validateCatalog(c, 'The model catalog x.json'), (error: GlimpseError) => {
+        assert.equal(error.message, `The model catalog x.json is not valid: entry "${c.entries[0].id}": model: sizeBytes is 437, outside the sane range ${catalogLimits.minModelBytes}–${catalogLimits.maxFileBytes}. Fix the file or reinstall the extension.`);
+        return true;
+      });
+    });
+
     it('and counts every problem, not only the first', () => {
       const c = rawCatalog();
       c.entries[0].model.sha256 = 'x';

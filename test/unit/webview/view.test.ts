@@ -129,7 +129,7 @@ describe('chat view', () => {
     assert.equal($('.turn'), null);
     assert.equal(posted.length, 2);
     assert.deepEqual(posted.map((message) => message.type === 'log' && message.level), ['warn', 'warn']);
-    assert.match(posted[0].type === 'log' ? posted[0].message : '', /"turnAdded" has an invalid "turn"/);
+    assert.match(posted[0].type === 'log' ? posted[0].message : '', /"turnAdded" has an invalid "turn.images\[0\].thumbnail"/);
     assert.match(posted[1].type === 'log' ? posted[1].message : '', /unknown message type "explode"/);
   });
 

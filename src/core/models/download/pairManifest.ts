@@ -1,10 +1,13 @@
 // The manifest of an installed pair: `glimpse-pair.json`, written last, after both files have been
 // verified and renamed into place. Its presence (and its sizes matching the files) is what makes a
 // folder an installed pair; a folder with only `.partial` files or a half-renamed pair has none.
+// Its valibot schema gives the types; a manifest that does not match it is no manifest.
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../atomicFile';
+import * as v from 'valibot';
+import type { DeepReadonly } from '../../deepReadonly';
 import { GlimpseError } from '../../errors';
 
 export const pairManifestName = 'glimpse-pair.json';
@@ -17,31 +20,35 @@ export function pairFolder(destinationDir: string, id: string): string {
   return path.join(destinationDir, id);
 }
 
-export interface PairManifestFile {
-  readonly file: string;
-  readonly sizeBytes: number;
-  readonly sha256: string;
+const pairManifestFile = v.object({
+  /** A plain file name in the pair folder. */
+  file: v.pipe(v.string(), v.check((file) => file.length > 0 && path.basename(file) === file)),
+  sizeBytes: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
   /** "catalog": matched the published hash; "computed": no hash was published, this one was recorded. */
-  readonly sha256Source: 'catalog' | 'computed';
-}
+  sha256Source: v.picklist(['catalog', 'computed']),
+});
+export type PairManifestFile = DeepReadonly<v.InferOutput<typeof pairManifestFile>>;
 
-export interface PairManifest {
-  readonly formatVersion: 1;
-  readonly id: string;
-  readonly displayName: string;
-  readonly architecture: string;
-  readonly projectorType?: string;
-  readonly quantization: string;
-  readonly repo: string;
-  readonly revision: string;
+/** Fields it does not name are allowed: a later version may add some. */
+const pairManifest = v.object({
+  formatVersion: v.literal(1),
+  id: v.string(),
+  displayName: v.string(),
+  architecture: v.string(),
+  projectorType: v.optional(v.string()),
+  quantization: v.string(),
+  repo: v.string(),
+  revision: v.string(),
   /** Base URL the files came from (Hugging Face or a mirror). */
-  readonly source: string;
-  readonly contextSize: number;
+  source: v.string(),
+  contextSize: v.number(),
   /** ISO 8601 time the pair was completed. */
-  readonly installedAt: string;
-  readonly model: PairManifestFile;
-  readonly projector: PairManifestFile;
-}
+  installedAt: v.string(),
+  model: pairManifestFile,
+  projector: pairManifestFile,
+});
+export type PairManifest = DeepReadonly<v.InferOutput<typeof pairManifest>>;
 
 /** Reads a pair folder's manifest; undefined when it is missing or not a valid manifest. */
 export async function readPairManifest(folder: string): Promise<PairManifest | undefined> {
@@ -51,38 +58,11 @@ export async function readPairManifest(folder: string): Promise<PairManifest | u
   } catch {
     return undefined;
   }
-  return isPairManifest(parsed) ? parsed : undefined;
+  const result = v.safeParse(pairManifest, parsed, { abortEarly: true });
+  return result.success ? result.output : undefined;
 }
 
 /** Writes the manifest through a temporary file and a rename, so a reader never sees half of it. */
 export async function writePairManifest(folder: string, manifest: PairManifest): Promise<void> {
   await writeFileAtomic(path.join(folder, pairManifestName), `${JSON.stringify(manifest, null, 2)}\n`);
-}
-
-function isPairManifest(value: unknown): value is PairManifest {
-  if (typeof value !== 'object' || value === null) return false;
-  const manifest = value as Record<string, unknown>;
-  return (
-    manifest.formatVersion === 1 &&
-    typeof manifest.id === 'string' &&
-    typeof manifest.displayName === 'string' &&
-    typeof manifest.installedAt === 'string' &&
-    isManifestFile(manifest.model) &&
-    isManifestFile(manifest.projector)
-  );
-}
-
-function isManifestFile(value: unknown): value is PairManifestFile {
-  if (typeof value !== 'object' || value === null) return false;
-  const file = value as Record<string, unknown>;
-  return (
-    typeof file.file === 'string' &&
-    file.file.length > 0 &&
-    path.basename(file.file) === file.file &&
-    typeof file.sizeBytes === 'number' &&
-    Number.isSafeInteger(file.sizeBytes) &&
-    file.sizeBytes >= 0 &&
-    typeof file.sha256 === 'string' &&
-    /^[0-9a-f]{64}$/.test(file.sha256)
-  );
 }
