@@ -34,10 +34,7 @@ async function modelSettings() {
 
 // What a fresh clone lacks is set up first: the npm packages, then the engine (about 10 minutes on
 // 2 cores, once; cached in ~/.cache/glimpse/engine).
-if (!fs.existsSync(path.join(repositoryRoot, 'node_modules', '.package-lock.json'))) {
-  console.log('Installing the npm packages (once)…');
-  run('npm', ['install', '--no-audit', '--no-fund']);
-}
+run(process.execPath, [path.join(repositoryRoot, 'scripts', 'ensure-packages.mjs')]);
 run(process.execPath, [path.join(repositoryRoot, 'scripts', 'build-engine.mjs')]);
 run('npm', ['run', '--silent', 'compile']);
 run('npm', ['run', '--silent', 'build']);
