@@ -23,7 +23,7 @@ import type { ChatTurn } from '../core/openai/turn';
 import type { EngineStatus } from '../core/protocol';
 import { RemoteEngine } from '../core/remote/remoteEngine';
 import { validateRemoteBaseUrl } from '../core/remote/remoteEndpoint';
-import { remoteWindowHint } from '../core/remoteWindowHint';
+import { remoteWindowHint } from './remoteWindowHint';
 import { affectsEngine, engineConfig, readConfig, type GlimpseConfig } from './config';
 import { isEngineSettingsBatchOpen, onDidCloseEngineSettingsBatch } from './engineSettingsBatch';
 import { engineLogger, type Log } from './log';

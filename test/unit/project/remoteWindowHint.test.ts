@@ -1,7 +1,7 @@
 // In a remote window the "no model" message says where the model settings are read from.
 
 import assert from 'node:assert/strict';
-import { remoteWindowHint } from '../../../src/core/remoteWindowHint';
+import { remoteWindowHint } from '../../../src/vscode/remoteWindowHint';
 
 describe('remote window hint', () => {
   it('is empty in a local window', () => {
