@@ -6,6 +6,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { asGlimpseError, GlimpseError, type GlimpseErrorCode } from '../core/errors';
+import { unixLineEnds } from '../core/mockup/extractCode';
 import { runMockup } from '../core/mockup/runMockup';
 import { scoreGeneratedCode } from '../core/mockup/scoreCode';
 import { incompleteMarker, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
@@ -220,7 +221,9 @@ export class MockupController implements vscode.Disposable {
     if (inventory) this.log.info(`[mockup] inventory:\n${inventory.trim()}`);
     // No code block in the answer: the answer itself, so nothing the model wrote is hidden.
     if (!code.trim() && raw.trim()) {
-      code = incomplete ? `${incompleteMarker(target.id, incomplete)}\n${raw.trimStart()}` : raw.trimStart();
+      // With LF line ends, as the editor shows it (the model can write a lone CR).
+      const answer = unixLineEnds(raw.trimStart());
+      code = incomplete ? `${incompleteMarker(target.id, incomplete)}\n${answer}` : answer;
       source = 'none';
     }
     output.set(code);

@@ -100,7 +100,7 @@ export function extractStreamingCode(answerSoFar: string, target: MockupTargetId
  * CRLF and lone CR as LF: fences are found line by line, and an editor turns a lone CR into a line
  * break anyway, so the code shown and the code returned stay the same text.
  */
-function unixLineEnds(text: string): string {
+export function unixLineEnds(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
