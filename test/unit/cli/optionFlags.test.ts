@@ -10,16 +10,7 @@ import { cliErrorText } from '../../../src/cli/optionFlags';
 import { locateServer } from '../../../src/core/engine/locateServer';
 import { GlimpseError } from '../../../src/core/errors';
 import { checkModelPair } from '../../../src/core/models/pairCheck';
-
-async function failureOf(promise: Promise<unknown>): Promise<GlimpseError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof GlimpseError, String(error));
-    return error;
-  }
-  assert.fail('expected a GlimpseError');
-}
+import { failureOf } from '../../fixtures/glimpseErrors';
 
 async function doctorLines(options: Parameters<typeof runDoctor>[0]): Promise<string[]> {
   const write = process.stdout.write;

@@ -10,18 +10,9 @@ import { GlimpseError } from '../../../src/core/errors';
 import { checkModelPair } from '../../../src/core/models/pairCheck';
 import type { UserOption } from '../../../src/core/userOptions';
 import { editorErrorText, settingIds, settingsQuery } from '../../../src/vscode/settingNames';
+import { failureOf } from '../../fixtures/glimpseErrors';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
-
-async function failureOf(promise: Promise<unknown>): Promise<GlimpseError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof GlimpseError, String(error));
-    return error;
-  }
-  assert.fail('expected a GlimpseError');
-}
 
 describe('VS Code wording of core errors', () => {
   let dir: string;
