@@ -13,27 +13,6 @@ const production = process.argv.includes('--production');
 /** sharp is a native addon: it stays outside the bundle and loads from node_modules at run time. */
 const external = ['vscode', 'sharp'];
 
-/**
- * Bundles node-llama-cpp's GGUF reader (pure JS, ~200 KB) instead of loading the package at run
- * time: src/core/models/ggufReader.ts is replaced by a static import of the reader module, so the
- * installed extension needs no node-llama-cpp (hundreds of MB with its prebuilt bindings).
- */
-const bundleGgufReader = {
-  name: 'bundle-gguf-reader',
-  setup(build) {
-    const loader = path.join(root, 'src', 'core', 'models', 'ggufReader.ts');
-    const reader = path.join(root, 'node_modules', 'node-llama-cpp', 'dist', 'gguf', 'readGgufFileInfo.js');
-    build.onLoad({ filter: /ggufReader\.ts$/ }, (args) => {
-      if (path.resolve(args.path) !== loader) return undefined;
-      return {
-        loader: 'ts',
-        resolveDir: path.dirname(loader),
-        contents: `import { readGgufFileInfo } from ${JSON.stringify(reader)};\nexport async function loadGgufReader() { return { readGgufFileInfo }; }\n`,
-      };
-    });
-  },
-};
-
 const common = {
   bundle: true,
   platform: 'node',
@@ -42,13 +21,14 @@ const common = {
   sourcemap: !production,
   minify: production,
   external,
-  plugins: [bundleGgufReader],
   logLevel: 'info',
 };
 
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', /* keeps main.ts's #! line */ },
+  // The GGUF header reader's worker thread, loaded from beside the bundle that starts it.
+  { ...common, entryPoints: ['src/core/models/ggufWorker.ts'], outfile: 'dist/ggufWorker.js' },
   // The chat panel's webview: browser code, loaded by the panel's HTML under a strict CSP.
   {
     entryPoints: ['src/webview/main.ts'], outfile: 'media/chat.js', bundle: true, platform: 'browser',

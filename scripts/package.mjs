@@ -38,7 +38,7 @@ const sharpPackages = {
 /** Files of the repository the installed extension needs (besides node_modules and the engine). */
 const files = [
   'README.md', 'CHANGELOG.md', 'LICENSE',
-  'dist/extension.js',
+  'dist/extension.js', 'dist/ggufWorker.js',
   'media/chat.js', 'media/chat.css', 'media/preview.js', 'media/preview.css',
   'media/vendor/tailwind-browser.js', 'media/vendor/tailwind-browser.LICENSE',
   'media/glimpse.svg', 'media/icon.png', 'media/sample/mockup.png',

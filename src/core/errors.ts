@@ -13,6 +13,7 @@ export type GlimpseErrorCode =
   | 'file-truncated'
   | 'file-unreadable'
   | 'model-not-text'
+  | 'model-unsupported'
   | 'mmproj-not-clip'
   | 'mmproj-no-vision'
   | 'pair-mismatch'

@@ -21,7 +21,7 @@ export const choiceLabels: Readonly<Record<ErrorChoice, string>> = {
 /** Errors a setting fixes: the model pair, the engine binary, the remote server's address and key, the context. */
 const settingsErrors: readonly GlimpseErrorCode[] = [
   'model-not-configured', 'file-missing', 'file-empty', 'file-not-gguf', 'file-truncated', 'file-unreadable',
-  'model-not-text', 'mmproj-not-clip', 'mmproj-no-vision', 'pair-mismatch', 'model-no-vision', 'engine-not-found', 'engine-unusable',
+  'model-not-text', 'model-unsupported', 'mmproj-not-clip', 'mmproj-no-vision', 'pair-mismatch', 'model-no-vision', 'engine-not-found', 'engine-unusable',
   'remote-invalid-url', 'remote-insecure-url', 'remote-unauthorized', 'remote-not-found', 'remote-no-vision', 'context-full',
 ];
 

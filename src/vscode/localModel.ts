@@ -21,10 +21,12 @@ export async function useLocalModel(given?: LocalModelChoice): Promise<{ ok: boo
     filters: { 'GGUF models': ['gguf'] },
   }))?.[0]?.fsPath;
   if (!picked) return undefined;
+  // A llama-server of the user's own may know architectures the bundled one does not.
+  const checks = { bundledEngine: !vscode.workspace.getConfiguration('glimpse').get<string>('serverPath') };
   try {
     let mmprojPath = given?.mmprojPath;
     if (!mmprojPath) {
-      const search = await findProjectorFor(picked);
+      const search = await findProjectorFor(picked, checks);
       mmprojPath = search.found?.mmprojPath;
       if (!mmprojPath && !given) {
         const detail = search.rejected.length > 0
@@ -39,7 +41,7 @@ export async function useLocalModel(given?: LocalModelChoice): Promise<{ ok: boo
         }
       }
     }
-    const pair = await checkModelPair({ modelPath: picked, mmprojPath });
+    const pair = await checkModelPair({ modelPath: picked, mmprojPath }, checks);
     const remote = vscode.workspace.getConfiguration('glimpse').get('backend') === 'remote';
     await updateEngineSettings([['modelPath', picked], ['mmprojPath', mmprojPath ?? ''], ...(remote ? [['backend', 'embedded'] as const] : [])]);
     if (!given) {

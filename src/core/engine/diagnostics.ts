@@ -65,7 +65,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<DiagnosticItem
     return items;
   }
   try {
-    const pair = await checkModelPair({ modelPath: options.modelPath, mmprojPath: options.mmprojPath });
+    const pair = await checkModelPair({ modelPath: options.modelPath, mmprojPath: options.mmprojPath }, { bundledEngine: !options.serverPath });
     items.push({ label: 'model', ok: true, detail: describePair(pair) });
   } catch (error) {
     items.push(failedItem('model', error));

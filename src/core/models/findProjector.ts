@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { asGlimpseError } from '../errors';
-import { checkModelPair, type ModelPairInfo } from './pairCheck';
+import { checkModelPair, type ModelPairInfo, type PairCheckOptions } from './pairCheck';
 
 export interface ProjectorSearch {
   /** The projector that fits, with the checked pair. */
@@ -16,7 +16,7 @@ export interface ProjectorSearch {
   readonly rejected: readonly { readonly mmprojPath: string; readonly reason: string }[];
 }
 
-export async function findProjectorFor(modelPath: string): Promise<ProjectorSearch> {
+export async function findProjectorFor(modelPath: string, options: PairCheckOptions = {}): Promise<ProjectorSearch> {
   const folder = path.dirname(modelPath);
   const names = (await fs.readdir(folder)).filter((name) => /mmproj/i.test(name) && /\.gguf$/i.test(name) && path.join(folder, name) !== modelPath);
   // Projectors whose name shares the most with the model's name first.
@@ -27,7 +27,7 @@ export async function findProjectorFor(modelPath: string): Promise<ProjectorSear
   for (const name of names) {
     const mmprojPath = path.join(folder, name);
     try {
-      const pair = await checkModelPair({ modelPath, mmprojPath });
+      const pair = await checkModelPair({ modelPath, mmprojPath }, options);
       return { found: { mmprojPath, pair }, rejected };
     } catch (error) {
       rejected.push({ mmprojPath, reason: asGlimpseError(error).message });

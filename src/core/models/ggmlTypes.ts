@@ -4,7 +4,7 @@
 // `enum ggml_type` (ggml/include/ggml.h). A row of `ne[0]` values takes ne[0] / blockValues
 // blocks; a tensor is rows × that (ggml_nbytes for a contiguous tensor).
 
-interface GgmlTypeLayout {
+export interface GgmlTypeLayout {
   readonly name: string;
   readonly blockValues: number;
   readonly blockBytes: number;
@@ -47,6 +47,11 @@ const layouts: ReadonlyMap<number, GgmlTypeLayout> = new Map([
   [41, { name: 'Q1_0', blockValues: 128, blockBytes: 18 }],
   [42, { name: 'Q2_0', blockValues: 64, blockBytes: 18 }],
 ]);
+
+/** Block layout of a ggml type this llama.cpp reads, or undefined (removed, or unknown). */
+export function ggmlTypeLayout(typeId: number): GgmlTypeLayout | undefined {
+  return layouts.get(typeId);
+}
 
 /** The ggml type's name ("Q8_0"), or "type N" for one this table does not know. */
 export function ggmlTypeName(typeId: number): string {

@@ -1,30 +1,19 @@
 // Reads what Glimpse needs from a GGUF file's header — architecture, key-values, tensor list,
-// where the data starts — and refuses files llama.cpp would choke on, with a message naming the
-// file: missing, empty, not GGUF, header or data cut off. Parsing is node-llama-cpp's
-// `readGgufFileInfo` (it reads only the header); checks around it are ours, so no parser error or
-// half-parsed header reaches a caller raw.
+// where the data starts — and refuses files llama.cpp would refuse, with a message naming the
+// file: missing, not a regular file, empty, not GGUF, header or data cut off, sizes the file
+// cannot hold, anything gguf.cpp rejects at load. The header is untrusted: it is parsed by our
+// bounded reader (ggufParse.ts) in a worker thread with a heap limit and a deadline
+// (ggufOffThread.ts), so no header can hang, crash or balloon the process that asked.
 
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { GlimpseError } from '../errors';
 import { formatExactBytes } from '../formatBytes';
 import type { UserOption } from '../userOptions';
-import { loadGgufReader, type GgufReader, type NodeLlamaCpp } from './ggufReader';
-import { ggmlTypeName, tensorByteSize } from './ggmlTypes';
+import { defaultOffThreadLimits, parseGgufOffThread, type OffThreadLimits } from './ggufOffThread';
+import type { GgufTensor, MetadataValue, ParsedGguf } from './ggufParse';
 
-export type MetadataValue = string | number | bigint | boolean | readonly MetadataValue[];
-
-export interface GgufTensor {
-  readonly name: string;
-  /** Innermost first (`ne[0]` is the row length), as ggml stores them. */
-  readonly dimensions: readonly number[];
-  readonly typeId: number;
-  readonly typeName: string;
-  /** Offset from the start of the data section. */
-  readonly offset: number;
-  /** Bytes of data; undefined for a type this code does not know the size of. */
-  readonly byteSize: number | undefined;
-}
+export type { GgufTensor, MetadataValue } from './ggufParse';
 
 export interface GgufInfo {
   readonly path: string;
@@ -53,15 +42,14 @@ export type FileRole = 'model' | 'projector';
 
 export interface ReadGgufOptions {
   readonly role?: FileRole;
+  /** Deadline and heap limit of the parse (tests make them small). */
+  readonly limits?: OffThreadLimits;
 }
 
 const magic = 'GGUF';
 /** magic (4) + version (4) + tensor count (8) + key-value count (8) */
 const fixedHeaderBytes = 24;
-/** Smallest possible key-value: empty key (8), type (4), one-byte value. */
-const smallestKeyValueBytes = 13;
-/** Smallest possible tensor info: empty name (8), n_dims (4), type (4), offset (8). */
-const smallestTensorInfoBytes = 24;
+const damagedAdvice = 'damaged, cut off, or not a GGUF model. Download it again or choose another file.';
 
 /**
  * Parsed headers by path, size and modification time. Parsing a real model's header (150k-token
@@ -77,7 +65,7 @@ export async function readGgufInfo(filePath: string, options: ReadGgufOptions = 
   const cacheKey = await headerCacheKey(filePath, fileSize);
   const cached = cacheKey ? parsedHeaders.get(cacheKey) : undefined;
   if (cached) return cached;
-  const info = await parseGgufInfo(filePath, fileSize, describe);
+  const info = await parseGgufInfo(filePath, fileSize, describe, options.limits ?? defaultOffThreadLimits);
   if (cacheKey) parsedHeaders.set(cacheKey, info);
   return info;
 }
@@ -91,63 +79,37 @@ async function headerCacheKey(filePath: string, fileSize: number): Promise<strin
   }
 }
 
-async function parseGgufInfo(filePath: string, fileSize: number, describe: FileDescriber): Promise<GgufInfo> {
+async function parseGgufInfo(filePath: string, fileSize: number, describe: FileDescriber, limits: OffThreadLimits): Promise<GgufInfo> {
   const header = await readFixedHeader(filePath, fileSize, describe);
-
-  let parsed: Awaited<ReturnType<NodeLlamaCpp['readGgufFileInfo']>>;
-  try {
-    const { readGgufFileInfo } = await loadNodeLlamaCpp();
-    parsed = await readGgufFileInfo(filePath, { readTensorInfo: true, logWarnings: false, sourceType: 'filesystem', ignoreKeys: unusedKeys });
-  } catch (error) {
-    if (error instanceof GlimpseError) throw error;
-    throw new GlimpseError(
-      'file-unreadable',
-      `${describe.headline} could not be read as GGUF: ${errorMessage(error)}. The file is damaged or not a model; download it again or choose another file.`,
-      { detail: `${filePath}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, optionsToChange: describe.pathOption },
-    );
-  }
-
-  const tensors = (parsed.tensorInfo ?? []).map(toTensor);
-  const dataOffset = dataSectionOffset(parsed.infoEndOffset, parsed.tensorInfo);
-  if (dataOffset > fileSize) {
-    // the reader fills bytes past the end with zeros, so a cut-off header parses "successfully"
-    throw headerCutOff(describe, filePath, fileSize);
-  }
-  let requiredSize = dataOffset;
-  for (const tensor of tensors) {
-    requiredSize = Math.max(requiredSize, dataOffset + tensor.offset + (tensor.byteSize ?? 0));
-  }
-  if (requiredSize > fileSize) {
+  const parsed = await parseHeader(filePath, fileSize, describe, limits);
+  if (parsed.requiredSize > fileSize) {
     throw new GlimpseError(
       'file-truncated',
-      `${describe.fileName} is truncated: its tensors need ${formatExactBytes(requiredSize)} bytes but the file has ${formatExactBytes(fileSize)}. ` +
+      `${describe.fileName} is truncated: its tensors need ${formatExactBytes(parsed.requiredSize)} bytes but the file has ${formatExactBytes(fileSize)}. ` +
         'The download was probably cut off; download it again.',
       filePath,
     );
   }
-
-  const metadata = flattenMetadata(parsed.metadata as unknown as Record<string, unknown>);
-  return createInfo({
-    path: filePath,
-    fileSize,
-    version: header.version,
-    metadata,
-    tensors,
-    dataOffset,
-    requiredSize,
-  });
+  return createInfo({ ...parsed, path: filePath, fileSize, version: header.version });
 }
 
-// ---- node-llama-cpp's reader (ESM-only, so loaded with a dynamic import, once; see ggufReader.ts) ----
-
-let nodeLlamaCpp: Promise<GgufReader> | undefined;
-
-function loadNodeLlamaCpp(): Promise<GgufReader> {
-  nodeLlamaCpp ??= loadGgufReader().catch((error: unknown) => {
-    nodeLlamaCpp = undefined;
-    throw new GlimpseError('internal', `Could not load the GGUF reader (node-llama-cpp): ${errorMessage(error)}`);
-  });
-  return nodeLlamaCpp;
+async function parseHeader(filePath: string, fileSize: number, describe: FileDescriber, limits: OffThreadLimits): Promise<ParsedGguf> {
+  const result = await parseGgufOffThread({ path: filePath, fileSize, skipKeys: unusedKeys }, limits);
+  if (result.ok) return result.parsed;
+  const options = { detail: filePath, optionsToChange: describe.pathOption };
+  if ('damage' in result) {
+    if (result.cutOff) throw headerCutOff(describe, filePath, fileSize);
+    throw new GlimpseError('file-unreadable', `${describe.headline} ${result.damage}: ${damagedAdvice}`, options);
+  }
+  if ('failure' in result) {
+    throw new GlimpseError('file-unreadable', `${describe.headline} cannot be read (${result.code ?? result.failure}): ${filePath}. Check its permissions.`, options);
+  }
+  const why = result.stopped === 'timeout'
+    ? `took longer than ${Math.round(limits.timeoutMs / 1000)} s to read its header`
+    : result.stopped === 'memory'
+      ? `needs more than ${limits.maxHeapMb} MB to read its header`
+      : `stopped the header reader (${result.reason})`;
+  throw new GlimpseError('file-unreadable', `${describe.headline} ${why}: it is ${damagedAdvice}`, { ...options, detail: `${filePath}\n${result.reason}` });
 }
 
 // ---- checks before parsing ----
@@ -178,8 +140,13 @@ async function statRegularFile(filePath: string, describe: FileDescriber): Promi
     }
     throw new GlimpseError('file-unreadable', `${describe.headline} cannot be read (${code ?? errorMessage(error)}): ${filePath}. Check its permissions.`, filePath);
   }
-  if (!stat.isFile()) {
+  if (stat.isDirectory()) {
     throw new GlimpseError('file-unreadable', `${describe.headline} is a folder, not a file: ${filePath}. Choose the .gguf file inside it.`, { detail: filePath, optionsToChange: describe.pathOption });
+  }
+  if (!stat.isFile()) {
+    // never opened: a FIFO with no writer, or a device such as /dev/zero, would block or never end
+    const kind = stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isSocket() ? 'a socket' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'a special file';
+    throw new GlimpseError('file-unreadable', `${describe.headline} is ${kind}, not a regular file: ${filePath}. Choose the downloaded .gguf file.`, { detail: filePath, optionsToChange: describe.pathOption });
   }
   if (stat.size === 0) {
     throw new GlimpseError('file-empty', `${describe.headline} is empty (0 bytes). The download probably failed; download it again.`, filePath);
@@ -219,13 +186,6 @@ async function readFixedHeader(filePath: string, fileSize: number, describe: Fil
       filePath,
     );
   }
-  const tensorCount = bytes.readBigUInt64LE(8);
-  const keyValueCount = bytes.readBigUInt64LE(16);
-  // Each entry takes some bytes, so counts the file cannot hold mean a cut-off or damaged header
-  // (and keep the parser from looping over billions of phantom entries).
-  const smallestHeader =
-    BigInt(fixedHeaderBytes) + tensorCount * BigInt(smallestTensorInfoBytes) + keyValueCount * BigInt(smallestKeyValueBytes);
-  if (smallestHeader > BigInt(fileSize)) throw headerCutOff(describe, filePath, fileSize);
   return { version };
 }
 
@@ -260,56 +220,7 @@ function guessFileKind(bytes: Buffer): string | undefined {
 
 // ---- after parsing ----
 
-type ParsedTensor = NonNullable<Awaited<ReturnType<NodeLlamaCpp['readGgufFileInfo']>>['tensorInfo']>[number];
-
-function toTensor(tensor: ParsedTensor): GgufTensor {
-  const dimensions = tensor.dimensions.map(Number);
-  const typeId = Number(tensor.ggmlType);
-  return {
-    name: tensor.name,
-    dimensions,
-    typeId,
-    typeName: ggmlTypeName(typeId),
-    offset: Number(tensor.offset),
-    byteSize: tensorByteSize(typeId, dimensions),
-  };
-}
-
-function dataSectionOffset(infoEndOffset: number | undefined, tensors: readonly ParsedTensor[] | undefined): number {
-  const first = tensors?.[0];
-  if (first !== undefined) return Number(first.fileOffset) - Number(first.offset);
-  return infoEndOffset ?? 0;
-}
-
-/**
- * node-llama-cpp nests key-values by their dots ({ clip: { vision: { image_size } } }) and keeps
- * a dotted key flat where nesting would collide; joining the path back gives the original keys.
- */
-function flattenMetadata(nested: Record<string, unknown>): Map<string, MetadataValue> {
-  const flat = new Map<string, MetadataValue>();
-  const walk = (node: Record<string, unknown>, prefix: string): void => {
-    for (const [key, value] of Object.entries(node)) {
-      const fullKey = prefix === '' ? key : `${prefix}.${key}`;
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        walk(value as Record<string, unknown>, fullKey);
-      } else {
-        flat.set(fullKey, value as MetadataValue);
-      }
-    }
-  };
-  walk(nested, '');
-  return flat;
-}
-
-function createInfo(fields: {
-  path: string;
-  fileSize: number;
-  version: number;
-  metadata: Map<string, MetadataValue>;
-  tensors: GgufTensor[];
-  dataOffset: number;
-  requiredSize: number;
-}): GgufInfo {
+function createInfo(fields: Omit<ParsedGguf, 'alignment' | 'skippedKeys'> & { path: string; fileSize: number }): GgufInfo {
   const { metadata } = fields;
   const tensorsByName = new Map(fields.tensors.map((tensor) => [tensor.name, tensor]));
   const string = (key: string): string | undefined => {

@@ -7,12 +7,21 @@
 import * as path from 'node:path';
 import { GlimpseError } from '../errors';
 import { GgufInfo, readGgufInfo } from './ggufInfo';
+import { llamaCppArchitectures, llamaCppCommit, llamaCppProjectorTypes } from './llamaCppNames';
 import { projectorWidth } from './projectorWidth';
 
 export interface ModelPair {
   readonly modelPath: string;
   /** Undefined for a text-only setup. */
   readonly mmprojPath?: string;
+}
+
+export interface PairCheckOptions {
+  /**
+   * Refuse a model architecture or projector type the bundled llama.cpp does not know (it would
+   * refuse them at load). False for a llama-server the user chose, which may be newer.
+   */
+  readonly bundledEngine?: boolean;
 }
 
 export interface ModelPairInfo {
@@ -61,13 +70,16 @@ const mergingProjectorDefaults: ReadonlyMap<string, number> = new Map([
   ['qwen3vl_merger', 2],
 ]);
 
-export async function checkModelPair(pair: ModelPair): Promise<ModelPairInfo> {
+export async function checkModelPair(pair: ModelPair, options: PairCheckOptions = {}): Promise<ModelPairInfo> {
+  const bundledEngine = options.bundledEngine ?? true;
   const modelInfo = await readGgufInfo(pair.modelPath, { role: 'model' });
   const model = describeTextModel(modelInfo);
+  if (bundledEngine) requireKnown(model.modelArchitecture, llamaCppArchitectures, 'architecture', modelInfo.path, 'modelPath');
   if (pair.mmprojPath === undefined) return { ...model, vision: false };
 
   const projectorFile = await readGgufInfo(pair.mmprojPath, { role: 'projector' });
   const projector = describeProjector(projectorFile, modelInfo);
+  if (bundledEngine) requireKnown(projector.projectorType, llamaCppProjectorTypes, 'projector type', projectorFile.path, 'mmprojPath');
   const width = projectorWidth(projectorFile, projector.projectorType);
   // For a projector type whose rule is unknown the width is only the key's claim: leave the final
   // word to libmtmd rather than refuse a pair that may work.
@@ -81,6 +93,16 @@ export async function checkModelPair(pair: ModelPair): Promise<ModelPairInfo> {
     );
   }
   return { ...model, vision: projector };
+}
+
+function requireKnown(name: string, known: ReadonlySet<string>, what: string, filePath: string, option: 'modelPath' | 'mmprojPath'): void {
+  if (known.has(name)) return;
+  throw new GlimpseError(
+    'model-unsupported',
+    `${path.basename(filePath)} has the ${what} "${name}", which the bundled llama.cpp (${llamaCppCommit.slice(0, 7)}) cannot load. ` +
+      'Choose a model from the catalog, update Glimpse, or point the server path setting at a newer llama-server.',
+    { detail: filePath, optionsToChange: [option, 'serverPath'] },
+  );
 }
 
 function describeTextModel(info: GgufInfo): Omit<ModelPairInfo, 'vision'> {

@@ -89,7 +89,7 @@ describe('readGgufInfo', () => {
     await assert.rejects(readGgufInfo(bad.headerCut), rejectsWith('file-truncated', 'header-cut-model.gguf', 'inside its GGUF header'));
   });
 
-  it('a header claiming more entries than the file can hold is file-truncated without parsing them', async () => {
+  it('a header claiming more entries than the file can hold is refused without parsing them', async () => {
     const file = path.join(badDirectory, 'huge-counts.gguf');
     const header = Buffer.alloc(64);
     header.write('GGUF', 0, 'latin1');
@@ -97,7 +97,7 @@ describe('readGgufInfo', () => {
     header.writeBigUInt64LE(1n << 40n, 8); // tensor count
     header.writeBigUInt64LE(1n << 40n, 16); // key-value count
     await fs.writeFile(file, header);
-    await assert.rejects(readGgufInfo(file), rejectsWith('file-truncated', 'huge-counts.gguf'));
+    await assert.rejects(readGgufInfo(file), rejectsWith('file-unreadable', 'huge-counts.gguf', 'declares 1099511627776 tensors and 1099511627776 key-values'));
   });
 
   it('an unsupported GGUF version is file-unreadable and says which version', async () => {
