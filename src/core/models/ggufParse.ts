@@ -57,6 +57,7 @@ const llamaMaxArrayItems = 1 << 30;
 const maxTensorNameBytes = 63;
 const maxDimensions = 4;
 const defaultAlignment = 32;
+const alignmentKey = 'general.alignment';
 const int64Max = (1n << 63n) - 1n;
 
 enum ValueType { U8, I8, U16, I16, U32, I32, F32, Bool, String, Array, U64, I64, F64 }
@@ -88,6 +89,9 @@ export async function parseGguf(file: FileHandle, fileSize: number, skipKeys: Re
     if (seenKeys.has(key)) throw new GgufDamage(`has the key "${key}" twice`);
     seenKeys.add(key);
     const type = await cursor.u32();
+    if (key === alignmentKey && type !== ValueType.U32) {
+      throw new GgufDamage(`has ${alignmentKey} stored as ${valueTypeNames[type] ?? `type ${type}`}; llama.cpp requires a uint32`);
+    }
     const keep = !skipKeys.has(key);
     const value = type === ValueType.Array
       ? await readArray(cursor, key, keep, limits)
@@ -123,11 +127,9 @@ export async function parseGguf(file: FileHandle, fileSize: number, skipKeys: Re
 }
 
 function readAlignment(metadata: ReadonlyMap<string, MetadataValue>): number {
-  const key = 'general.alignment';
-  if (!metadata.has(key)) return defaultAlignment;
-  const value = metadata.get(key);
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new GgufDamage(`has a ${key} that is not a uint32`);
-  if (value === 0 || (value & (value - 1)) !== 0) throw new GgufDamage(`has ${key} ${value}, which is not a power of two`);
+  const value = metadata.get(alignmentKey);
+  if (typeof value !== 'number') return defaultAlignment; // absent, or walked past (a listed skip key)
+  if (value === 0 || (value & (value - 1)) !== 0) throw new GgufDamage(`has ${alignmentKey} ${value}, which is not a power of two`);
   return value;
 }
 

@@ -83,7 +83,7 @@ describe('readGgufInfo on hostile headers', function () {
   }
 
   it('general.alignment stored as a string is refused', () =>
-    refused('alignment-string.gguf', { keyValues: [...textModelKeys(), stringValue('general.alignment', '32')] }, 'file-unreadable', 'general.alignment that is not a uint32'));
+    refused('alignment-string.gguf', { keyValues: [...textModelKeys(), stringValue('general.alignment', '32')] }, 'file-unreadable', 'general.alignment stored as string; llama.cpp requires a uint32'));
 
   it('two tensors with one name are refused', () =>
     refused('duplicate-tensors.gguf', { keyValues: textModelKeys(), tensors: [{ name: 'w', dimensions: [8] }, { name: 'w', dimensions: [8] }] }, 'file-unreadable', 'two tensors named "w"'));
