@@ -7,12 +7,11 @@
 
 import { GlimpseError } from '../errors';
 import { minCropSide, type PixelRect } from '../protocol';
-import { openSource, runPipeline } from './decode';
+import { decodeThrough } from './decode';
 import { imageTooManyPixelsError } from './imageErrors';
 import { inspectImage } from './inspect';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './limits';
 import { readImageInput, type ImageFileOrBytes } from './readInput';
-import { loadSharp } from './sharpLibrary';
 
 /** A rectangle in whole pixels of the oriented image (the protocol's PixelRect). */
 export type CropRect = PixelRect;
@@ -71,10 +70,9 @@ export async function cropPreview(input: ImageFileOrBytes, limits?: Partial<Imag
   const { label, bytes } = await readImageInput(input, maxFileBytes);
   const source = await inspectImage(bytes, label);
   if (source.width * source.height > maxInputPixels) throw imageTooManyPixelsError(label, source.width, source.height, maxInputPixels);
-  const request = { bytes, label, source, maxInputPixels };
-  const opened = openSource(await loadSharp(), request);
-  let pipeline = opened.pipeline.resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true });
-  if (opened.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
-  const { data } = await runPipeline(pipeline.jpeg({ quality: 82 }), request);
+  const { data } = await decodeThrough({ bytes, label, source, maxInputPixels }, (opened) => {
+    const pipeline = opened.pipeline.resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true });
+    return (opened.hasAlpha ? pipeline.flatten({ background: '#ffffff' }) : pipeline).jpeg({ quality: 82 });
+  });
   return { dataUri: `data:image/jpeg;base64,${data.toString('base64')}`, width: source.width, height: source.height };
 }

@@ -1,13 +1,14 @@
 // Opens an image's bytes as a sharp pipeline over the image as displayed (EXIF orientation applied
 // before anything else, first frame only), and runs a pipeline, turning sharp's failures into the
 // errors users see. Shared by what the model is sent (encode.ts) and the crop dialog's preview
-// (crop.ts), so both decode and fail the same way.
+// (crop.ts), so both decode, and refuse damaged data, the same way (decodeStrictness.ts).
 
 import type sharp from 'sharp';
 import { decodeBmp } from './bmp';
-import { imageCorruptError, imageOverDecoderLimitError } from './imageErrors';
+import { FailOn, STRICT_FAIL_ON, TOLERANT_FAIL_ON, isHarmlessWarning, saysDataEndsEarly, saysOverPixelLimit, stopsBeforeItsDeclaredEnd } from './decodeStrictness';
+import { imageDataDamagedError, imageDataEndsEarlyError, imageOverDecoderLimitError } from './imageErrors';
 import type { SourceImage } from './inspect';
-import type { Sharp } from './sharpLibrary';
+import { loadSharp, type Sharp } from './sharpLibrary';
 
 export interface DecodeRequest {
   readonly bytes: Buffer;
@@ -18,11 +19,39 @@ export interface DecodeRequest {
   readonly maxInputPixels: number;
 }
 
+export interface OpenedSource {
+  readonly pipeline: sharp.Sharp;
+  readonly hasAlpha: boolean;
+}
+
+/** The steps after opening (crop, flatten, resize, encode), built again if the source is opened again. */
+export type PipelineSteps = (opened: OpenedSource) => sharp.Sharp;
+
+/**
+ * Decodes the source through `steps` to a buffer, at STRICT_FAIL_ON; a failure whose only
+ * complaint loses no pixels (isHarmlessWarning) is decoded once more at TOLERANT_FAIL_ON. Over
+ * the decoder's pixel limit is image-too-many-pixels; data that stops early or does not decode is
+ * image-corrupt, worded by what the decoder said.
+ */
+export async function decodeThrough(request: DecodeRequest, steps: PipelineSteps): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
+  const sharp = await loadSharp();
+  try {
+    return await steps(openSource(sharp, request, STRICT_FAIL_ON)).toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    if (!isHarmlessWarning(messageOf(error))) throw decodeFailure(error, request);
+  }
+  try {
+    return await steps(openSource(sharp, request, TOLERANT_FAIL_ON)).toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw decodeFailure(error, request);
+  }
+}
+
 /**
  * A sharp pipeline over the source. BMP, which sharp cannot read, is decoded here (bmp.ts) and
  * handed over as raw pixels; its alpha is known only then (an unused alpha channel is dropped).
  */
-export function openSource(sharp: Sharp, request: DecodeRequest): { pipeline: sharp.Sharp; hasAlpha: boolean } {
+function openSource(sharp: Sharp, request: DecodeRequest, failOn: FailOn): OpenedSource {
   if (request.source.format === 'bmp') {
     const { width, height, channels, data } = decodeBmp(request.bytes, request.label, request.maxInputPixels);
     return {
@@ -32,22 +61,21 @@ export function openSource(sharp: Sharp, request: DecodeRequest): { pipeline: sh
   }
   const pipeline = sharp(request.bytes, {
     autoOrient: true,
-    // 'error' still refuses truncated data but tolerates the harmless warnings many camera JPEGs
-    // raise (sharp's default, 'warning', would refuse those).
-    failOn: 'error',
+    failOn,
     limitInputPixels: request.maxInputPixels,
     ...(request.density === undefined ? {} : { density: request.density }),
   });
   return { pipeline, hasAlpha: request.source.hasAlpha };
 }
 
-/** Runs `pipeline` to a buffer: over the decoder's pixel limit is image-too-many-pixels, anything else image-corrupt. */
-export async function runPipeline(pipeline: sharp.Sharp, request: DecodeRequest): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
-  try {
-    return await pipeline.toBuffer({ resolveWithObject: true });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/exceeds pixel limit/i.test(message)) throw imageOverDecoderLimitError(request.label, request.maxInputPixels, error);
-    throw imageCorruptError(request.label, request.source.displayName, error);
-  }
+function decodeFailure(error: unknown, request: DecodeRequest) {
+  const message = messageOf(error);
+  const { label, source, bytes } = request;
+  if (saysOverPixelLimit(message)) return imageOverDecoderLimitError(label, request.maxInputPixels, error);
+  if (saysDataEndsEarly(message) || stopsBeforeItsDeclaredEnd(bytes)) return imageDataEndsEarlyError(label, source, error);
+  return imageDataDamagedError(label, source.displayName, error);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -4,9 +4,8 @@
 
 import type { PixelRect } from '../protocol';
 import type { ImageSize } from './budget';
-import { openSource, runPipeline, type DecodeRequest } from './decode';
+import { decodeThrough, type DecodeRequest } from './decode';
 import type { SourceImage } from './inspect';
-import { loadSharp } from './sharpLibrary';
 
 export type OutputMimeType = 'image/png' | 'image/jpeg';
 
@@ -54,16 +53,14 @@ export async function renderForModel(request: RenderRequest): Promise<RenderedIm
   const { source, size, crop } = request;
   const mimeType = chooseOutputMimeType(source, size);
 
-  const opened = openSource(await loadSharp(), request);
-  let pipeline = opened.pipeline;
-  if (crop) pipeline = pipeline.extract({ left: crop.x, top: crop.y, width: crop.width, height: crop.height });
-  if (opened.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
-  pipeline = pipeline.resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' });
-  pipeline =
-    mimeType === 'image/png'
+  const { data, info } = await decodeThrough(request, (opened) => {
+    let pipeline = opened.pipeline;
+    if (crop) pipeline = pipeline.extract({ left: crop.x, top: crop.y, width: crop.width, height: crop.height });
+    if (opened.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
+    pipeline = pipeline.resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' });
+    return mimeType === 'image/png'
       ? pipeline.png({ compressionLevel: PNG_COMPRESSION_LEVEL })
       : pipeline.jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4' });
-
-  const { data, info } = await runPipeline(pipeline, request);
+  });
   return { data, mimeType, width: info.width, height: info.height };
 }

@@ -68,6 +68,7 @@ export function recogniseSupportedSignature(bytes: Uint8Array): string | undefin
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'JPEG';
   if (ascii(0, 4) === 'GIF8') return 'GIF';
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'WebP';
+  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'TIFF';
   return undefined;
 }
 

@@ -2,6 +2,8 @@
 // happened and what to do about it.
 
 import { GlimpseError } from '../errors';
+import { formatExactBytes } from '../formatBytes';
+import { describePathKind, type PathKind } from '../regularFile';
 import { SUPPORTED_FORMATS_SENTENCE, recogniseUnsupportedFormat } from './formats';
 
 const bytesPerMegabyte = 1024 * 1024;
@@ -15,11 +17,31 @@ export function imageMissingError(filePath: string, cause: unknown): GlimpseErro
 }
 
 export function imageUnreadableError(filePath: string, cause: unknown): GlimpseError {
-  const reason = (cause as NodeJS.ErrnoException | undefined)?.code === 'EISDIR' ? 'it is a folder' : describeCause(cause);
   return new GlimpseError(
     'file-unreadable',
-    `The image ${filePath} could not be read (${reason}). Check that it is a file you have permission to open.`,
+    `The image ${filePath} could not be read (${describeErrnoCause(cause)}). Check that it is a file you have permission to open.`,
     describeCause(cause),
+  );
+}
+
+/** A folder, a FIFO, a device, a socket: never opened, so nothing can wait on it (see regularFile.ts). */
+export function imageNotRegularFileError(filePath: string, kind: Exclude<PathKind, 'file'>): GlimpseError {
+  const message =
+    kind === 'folder'
+      ? `The image ${filePath} is a folder, not a file. Attach an image file from inside it.`
+      : `The image ${filePath} is ${describePathKind(kind)}, not a regular file. Glimpse reads images only from regular files: save the image to a file and attach that.`;
+  return new GlimpseError('file-unreadable', message);
+}
+
+/** The file's size when it was checked is not what reading it found: it is still being written, or was cut meanwhile. */
+export function imageChangedWhileReadError(filePath: string, statedBytes: number, foundBytes: number | undefined): GlimpseError {
+  let found = `${countBytes(foundBytes ?? 0)} when read`;
+  if (foundBytes === undefined) found = 'had grown when read';
+  else if (foundBytes > statedBytes) found = `had grown to ${countBytes(foundBytes)} when read`;
+  return new GlimpseError(
+    'file-unreadable',
+    `The image ${filePath} changed while Glimpse was reading it: it was ${countBytes(statedBytes)} when checked and ${found}. ` +
+      'If it is still being saved, wait until it is finished, then attach it again.',
   );
 }
 
@@ -72,12 +94,31 @@ export function imageUnsupportedVariantError(label: string, variant: string, wha
   );
 }
 
-/** A format the decoder recognised whose data it could not decode: truncated or damaged. */
+/** A format the decoder recognised whose header it could not read: truncated or damaged. */
 export function imageCorruptError(label: string, formatName: string | undefined, cause: unknown): GlimpseError {
   const subject = formatName ? `${label} looks like a ${formatName} image but` : label;
   return new GlimpseError(
     'image-corrupt',
     `${subject} could not be decoded: the file is damaged or incomplete (${shortReason(cause)}). Save or capture it again.`,
+    describeCause(cause),
+  );
+}
+
+/**
+ * The pixel data stops before the image its header declares is complete: a file cut short, or
+ * data the decoder ran out of early (a header patched or damaged to claim more than there is).
+ * Without `declared` (when the header itself is cut) the size is left out.
+ */
+export function imageDataEndsEarlyError(label: string, declared: { readonly width: number; readonly height: number } | undefined, cause: unknown): GlimpseError {
+  const image = declared ? `the ${declared.width}×${declared.height} image it declares` : 'the image it declares';
+  return new GlimpseError('image-corrupt', `${label} is damaged: its data ends before ${image} is complete. Save or export it again.`, describeCause(cause));
+}
+
+/** The header was read but the pixel data does not decode (a checksum, bad compressed data). */
+export function imageDataDamagedError(label: string, formatName: string, cause: unknown): GlimpseError {
+  return new GlimpseError(
+    'image-corrupt',
+    `${label} is damaged: its ${formatName} pixel data does not decode (${shortReason(cause)}). Save or export it again.`,
     describeCause(cause),
   );
 }
@@ -103,8 +144,25 @@ function describeCause(cause: unknown): string | undefined {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-/** sharp's message without its "Input buffer has corrupt header:" style prefix. */
+/** "1 byte", "1,024 bytes": exact, since a difference of a few bytes is the point. */
+function countBytes(bytes: number): string {
+  return bytes === 1 ? '1 byte' : `${formatExactBytes(bytes)} bytes`;
+}
+
+/** "EACCES: permission denied": Node's message without the call and path it repeats. */
+function describeErrnoCause(cause: unknown): string {
+  return (describeCause(cause) ?? 'unknown reason').replace(/, \w+ '.*'$/, '');
+}
+
+/**
+ * sharp's message, first line only, without its "Input buffer has corrupt header:" style prefix
+ * or the loader's name ("pngload_buffer: ", "VipsJpeg: ").
+ */
 function shortReason(cause: unknown): string {
-  const message = describeCause(cause) ?? 'unknown reason';
-  return message.replace(/^Input (buffer|file) (has corrupt header|contains unsupported image format):\s*/i, '').trim();
+  const message = (describeCause(cause) ?? 'unknown reason').split('\n')[0];
+  return message
+    .replace(/^Input (buffer|file) (has corrupt header|contains unsupported image format):\s*/i, '')
+    .replace(/^(\w+load(_buffer|_source)?|VipsJpeg):\s*/i, '')
+    .replace(/^Input (buffer|file) contains unsupported image format$/i, 'no decoder accepts its header')
+    .trim();
 }

@@ -6,7 +6,8 @@
 import type sharp from 'sharp';
 import { isBmp, readBmpHeader } from './bmp';
 import { SUPPORTED_IMAGE_FORMATS, SupportedSourceFormat, isLosslessWebp, recogniseSupportedSignature, recogniseUnsupportedFormat, supportedFormatFromSharp } from './formats';
-import { imageCorruptError, imageEmptyError, imageUnsupportedError } from './imageErrors';
+import { STRICT_FAIL_ON, saysDataEndsEarly, stopsBeforeItsDeclaredEnd } from './decodeStrictness';
+import { imageCorruptError, imageDataEndsEarlyError, imageEmptyError, imageUnsupportedError } from './imageErrors';
 import { loadSharp } from './sharpLibrary';
 
 export interface SourceImage {
@@ -32,8 +33,9 @@ export async function inspectImage(bytes: Buffer, label: string): Promise<Source
   let metadata: sharp.Metadata;
   try {
     // The pixel limit is checked by the caller against these dimensions; sharp's own guard would
-    // refuse before telling us the size, so it is off for this header-only read.
-    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+    // refuse before telling us the size, so it is off for this header-only read. failOn matters
+    // only where a loader reads frames for the header (GIF): as strict as the decode.
+    metadata = await sharp(bytes, { limitInputPixels: false, failOn: STRICT_FAIL_ON }).metadata();
   } catch (error) {
     throw classifyHeaderError(error, bytes, label);
   }
@@ -79,8 +81,9 @@ function isLosslessSource(format: SupportedSourceFormat, bytes: Buffer): boolean
 
 /**
  * sharp says "unsupported image format" when no loader claims the bytes; any other header failure
- * means a loader recognised the format (by its signature) and then found the header broken.
- * HEIC is the exception: the heif loader claims it but this build has no HEVC decoder.
+ * means a loader recognised the format (by its signature) and then found the header broken, or
+ * cut short (a GIF's loader reads every frame here). HEIC is the exception: the heif loader claims
+ * it but this build has no HEVC decoder.
  */
 function classifyHeaderError(error: unknown, bytes: Buffer, label: string) {
   const message = error instanceof Error ? error.message : String(error);
@@ -88,7 +91,9 @@ function classifyHeaderError(error: unknown, bytes: Buffer, label: string) {
   if (!signature && (/unsupported image format/i.test(message) || recogniseUnsupportedFormat(bytes) !== undefined)) {
     return imageUnsupportedError(label, bytes, error);
   }
-  return imageCorruptError(label, signature ?? formatNameFromSharpMessage(message), error);
+  const formatName = signature ?? formatNameFromSharpMessage(message);
+  if (formatName && (saysDataEndsEarly(message) || stopsBeforeItsDeclaredEnd(bytes))) return imageDataEndsEarlyError(label, undefined, error);
+  return imageCorruptError(label, formatName, error);
 }
 
 /** sharp's header errors name the loader ("pngload_buffer: …", "VipsJpeg: …"). */

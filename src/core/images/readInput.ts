@@ -1,9 +1,11 @@
 // Reads an image's bytes from a file or takes them from a buffer (a pasted image), refusing
-// missing files and files over the size limit before anything is decoded.
+// missing files, paths that are not regular files (a folder, a FIFO, a device: never opened in a
+// way that could block), files over the size limit (before anything is read) and files that change
+// size while they are read, before anything is decoded.
 
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { imageMissingError, imageTooLargeFileError, imageUnreadableError } from './imageErrors';
+import { RegularFileError, readRegularFile } from '../regularFile';
+import { imageChangedWhileReadError, imageMissingError, imageNotRegularFileError, imageTooLargeFileError, imageUnreadableError } from './imageErrors';
 
 export type ImageFileOrBytes = { readonly path: string } | { readonly bytes: Uint8Array; readonly label: string };
 
@@ -24,22 +26,22 @@ export async function readImageInput(input: ImageFileOrBytes, maxFileBytes: numb
 
   const filePath = input.path;
   const label = path.basename(filePath);
-  // stat first so an oversized file is refused without reading it into memory.
-  const stats = await fs.stat(filePath).catch((error: unknown) => {
-    throw isNotFound(error) ? imageMissingError(filePath, error) : imageUnreadableError(filePath, error);
-  });
-  if (stats.isDirectory()) throw imageUnreadableError(filePath, Object.assign(new Error('is a folder'), { code: 'EISDIR' }));
-  if (stats.size > maxFileBytes) throw imageTooLargeFileError(label, stats.size, maxFileBytes);
-
-  const bytes = await fs.readFile(filePath).catch((error: unknown) => {
-    throw isNotFound(error) ? imageMissingError(filePath, error) : imageUnreadableError(filePath, error);
-  });
-  // The file may have grown between stat and read.
-  if (bytes.length > maxFileBytes) throw imageTooLargeFileError(label, bytes.length, maxFileBytes);
-  return { label, bytes };
-}
-
-function isNotFound(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+  try {
+    return { label, bytes: await readRegularFile(filePath, maxFileBytes) };
+  } catch (error) {
+    if (!(error instanceof RegularFileError)) throw imageUnreadableError(filePath, error);
+    const { problem } = error;
+    switch (problem.reason) {
+      case 'missing':
+        throw imageMissingError(filePath, problem.cause);
+      case 'unreadable':
+        throw imageUnreadableError(filePath, problem.cause);
+      case 'not-regular':
+        throw imageNotRegularFileError(filePath, problem.kind);
+      case 'too-large':
+        throw imageTooLargeFileError(label, problem.sizeBytes, problem.limitBytes);
+      case 'changed':
+        throw imageChangedWhileReadError(filePath, problem.statedBytes, problem.foundBytes);
+    }
+  }
 }

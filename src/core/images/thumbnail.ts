@@ -1,5 +1,6 @@
 // Small previews of prepared images for the chat panel, as data: URIs (the panel's CSP allows
-// images from data: only, so nothing it shows can come from the network).
+// images from data: only, so nothing it shows can come from the network). What it decodes is
+// Glimpse's own encoding (PreparedImage.data), so it needs none of decode.ts's damage checks.
 
 import type { PreparedImage } from './prepare';
 import { loadSharp } from './sharpLibrary';

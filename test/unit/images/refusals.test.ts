@@ -106,14 +106,16 @@ describe('prepareImage refuses', () => {
     const png = await createTestImage({ width: 256, height: 256, format: 'png', pattern: 'screenshot' });
     const truncated = png.subarray(0, Math.floor(png.length / 2));
     await assertRefused(prepareImage({ bytes: truncated, label: 'cut.png' }, budget), 'image-corrupt', [
-      'cut.png looks like a PNG image but could not be decoded',
+      'cut.png is damaged: its data ends before the 256×256 image it declares is complete. Save or export it again.',
     ]);
   });
 
   it('a truncated JPEG as corrupt', async () => {
     const jpeg = await createTestImage({ width: 256, height: 256, format: 'jpeg', pattern: 'screenshot' });
     const truncated = jpeg.subarray(0, Math.floor(jpeg.length * 0.6));
-    await assertRefused(prepareImage({ bytes: truncated, label: 'cut.jpg' }, budget), 'image-corrupt', ['JPEG']);
+    await assertRefused(prepareImage({ bytes: truncated, label: 'cut.jpg' }, budget), 'image-corrupt', [
+      'cut.jpg is damaged: its data ends before the 256×256 image it declares is complete.',
+    ]);
   });
 
   it('a PNG signature followed by anything else as a damaged PNG, not an unknown format', async () => {
@@ -123,9 +125,11 @@ describe('prepareImage refuses', () => {
     ]);
   });
 
-  it('a PNG cut inside its header as corrupt', async () => {
+  it('a PNG cut inside its header as corrupt, with no size (the header is what is cut)', async () => {
     const png = await createTestImage({ width: 16, height: 16, format: 'png' });
-    await assertRefused(prepareImage({ bytes: png.subarray(0, 20), label: 'stub.png' }, budget), 'image-corrupt', ['PNG']);
+    await assertRefused(prepareImage({ bytes: png.subarray(0, 20), label: 'stub.png' }, budget), 'image-corrupt', [
+      'stub.png is damaged: its data ends before the image it declares is complete.',
+    ]);
   });
 
   it('an empty file as corrupt', async () => {
