@@ -30,6 +30,7 @@ export type GlimpseErrorCode =
   | 'download-busy'
   // images
   | 'image-missing'
+  | 'image-unreadable'
   | 'image-too-large-file'
   | 'image-too-many-pixels'
   | 'image-unsupported'

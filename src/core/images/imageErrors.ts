@@ -18,7 +18,7 @@ export function imageMissingError(filePath: string, cause: unknown): GlimpseErro
 
 export function imageUnreadableError(filePath: string, cause: unknown): GlimpseError {
   return new GlimpseError(
-    'file-unreadable',
+    'image-unreadable',
     `The image ${filePath} could not be read (${describeErrnoCause(cause)}). Check that it is a file you have permission to open.`,
     describeCause(cause),
   );
@@ -30,7 +30,7 @@ export function imageNotRegularFileError(filePath: string, kind: Exclude<PathKin
     kind === 'folder'
       ? `The image ${filePath} is a folder, not a file. Attach an image file from inside it.`
       : `The image ${filePath} is ${describePathKind(kind)}, not a regular file. Glimpse reads images only from regular files: save the image to a file and attach that.`;
-  return new GlimpseError('file-unreadable', message);
+  return new GlimpseError('image-unreadable', message);
 }
 
 /** The file's size when it was checked is not what reading it found: it is still being written, or was cut meanwhile. */
@@ -39,7 +39,7 @@ export function imageChangedWhileReadError(filePath: string, statedBytes: number
   if (foundBytes === undefined) found = 'had grown when read';
   else if (foundBytes > statedBytes) found = `had grown to ${countBytes(foundBytes)} when read`;
   return new GlimpseError(
-    'file-unreadable',
+    'image-unreadable',
     `The image ${filePath} changed while Glimpse was reading it: it was ${countBytes(statedBytes)} when checked and ${found}. ` +
       'If it is still being saved, wait until it is finished, then attach it again.',
   );

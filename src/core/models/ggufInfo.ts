@@ -9,6 +9,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { GlimpseError } from '../errors';
 import { formatExactBytes } from '../formatBytes';
+import { RegularFileError, describePathKind, nonBlockingReadFlags, statRegularFile } from '../regularFile';
 import type { UserOption } from '../userOptions';
 import { defaultOffThreadLimits, parseGgufOffThread, type OffThreadLimits } from './ggufOffThread';
 import type { GgufTensor, MetadataValue, ParsedGguf } from './ggufParse';
@@ -61,7 +62,7 @@ const unusedKeys = ['tokenizer.ggml.tokens', 'tokenizer.ggml.token_type', 'token
 
 export async function readGgufInfo(filePath: string, options: ReadGgufOptions = {}): Promise<GgufInfo> {
   const describe = fileDescriber(filePath, options.role);
-  const fileSize = await statRegularFile(filePath, describe);
+  const fileSize = await statModelFile(filePath, describe);
   const cacheKey = await headerCacheKey(filePath, fileSize);
   const cached = cacheKey ? parsedHeaders.get(cacheKey) : undefined;
   if (cached) return cached;
@@ -129,24 +130,26 @@ function fileDescriber(filePath: string, role: FileRole | undefined): FileDescri
   return { fileName, headline: `The ${kind} ${fileName}`, pathOption };
 }
 
-async function statRegularFile(filePath: string, describe: FileDescriber): Promise<number> {
+async function statModelFile(filePath: string, describe: FileDescriber): Promise<number> {
   let stat;
   try {
-    stat = await fs.stat(filePath);
+    stat = await statRegularFile(filePath);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new GlimpseError('file-missing', `${describe.headline} does not exist: ${filePath}. Check the path, or download the file again.`, { detail: filePath, optionsToChange: describe.pathOption });
+    if (!(error instanceof RegularFileError)) throw error;
+    const { problem } = error;
+    const options = { detail: filePath, optionsToChange: describe.pathOption };
+    if (problem.reason === 'missing') {
+      throw new GlimpseError('file-missing', `${describe.headline} does not exist: ${filePath}. Check the path, or download the file again.`, options);
     }
-    throw new GlimpseError('file-unreadable', `${describe.headline} cannot be read (${code ?? errorMessage(error)}): ${filePath}. Check its permissions.`, filePath);
-  }
-  if (stat.isDirectory()) {
-    throw new GlimpseError('file-unreadable', `${describe.headline} is a folder, not a file: ${filePath}. Choose the .gguf file inside it.`, { detail: filePath, optionsToChange: describe.pathOption });
-  }
-  if (!stat.isFile()) {
-    // never opened: a FIFO with no writer, or a device such as /dev/zero, would block or never end
-    const kind = stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isSocket() ? 'a socket' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'a special file';
-    throw new GlimpseError('file-unreadable', `${describe.headline} is ${kind}, not a regular file: ${filePath}. Choose the downloaded .gguf file.`, { detail: filePath, optionsToChange: describe.pathOption });
+    if (problem.reason === 'not-regular' && problem.kind === 'folder') {
+      throw new GlimpseError('file-unreadable', `${describe.headline} is a folder, not a file: ${filePath}. Choose the .gguf file inside it.`, options);
+    }
+    if (problem.reason === 'not-regular') {
+      // never opened: a FIFO with no writer, or a device such as /dev/zero, would block or never end
+      throw new GlimpseError('file-unreadable', `${describe.headline} is ${describePathKind(problem.kind)}, not a regular file: ${filePath}. Choose the downloaded .gguf file.`, options);
+    }
+    const code = problem.reason === 'unreadable' ? (problem.cause.code ?? problem.cause.message) : problem.reason;
+    throw new GlimpseError('file-unreadable', `${describe.headline} cannot be read (${code}): ${filePath}. Check its permissions.`, options);
   }
   if (stat.size === 0) {
     throw new GlimpseError('file-empty', `${describe.headline} is empty (0 bytes). The download probably failed; download it again.`, filePath);
@@ -157,7 +160,7 @@ async function statRegularFile(filePath: string, describe: FileDescriber): Promi
 async function readFixedHeader(filePath: string, fileSize: number, describe: FileDescriber): Promise<{ version: number }> {
   const bytes = Buffer.alloc(Math.min(fileSize, fixedHeaderBytes));
   try {
-    const handle = await fs.open(filePath, 'r');
+    const handle = await fs.open(filePath, nonBlockingReadFlags);
     try {
       await handle.read(bytes, 0, bytes.length, 0);
     } finally {

@@ -2,9 +2,9 @@
 // a hostile header costs a worker that can be stopped, never the extension host's own thread
 // (see ggufOffThread.ts, which starts it with a heap limit and a deadline).
 
-import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
+import { nonBlockingReadFlags } from '../regularFile';
 import { GgufDamage } from './ggufCursor';
 import { parseGguf, type ParsedGguf } from './ggufParse';
 
@@ -22,7 +22,7 @@ export type GgufWorkerReply =
 async function parseRequest(request: GgufWorkerRequest): Promise<GgufWorkerReply> {
   try {
     // O_NONBLOCK: a FIFO put in the file's place after the caller's stat cannot block the open.
-    const handle = await fs.open(request.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const handle = await fs.open(request.path, nonBlockingReadFlags);
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) return { ok: false, failure: 'it is no longer a regular file', code: 'ENOTFILE' };

@@ -37,7 +37,7 @@ describe('prepareImage refuses paths that are not regular files, without blockin
   it('a FIFO with no writer, named as one', async function () {
     if (process.platform === 'win32') this.skip();
     const fifo = makeFifo('screenshot.png');
-    await assert.rejects(prepareImage({ path: fifo }, budget), rejectsWith('file-unreadable', `The image ${fifo} is a FIFO (named pipe), ${notRegularAdvice}`));
+    await assert.rejects(prepareImage({ path: fifo }, budget), rejectsWith('image-unreadable', `The image ${fifo} is a FIFO (named pipe), ${notRegularAdvice}`));
   });
 
   it('a symbolic link to a FIFO, named as the FIFO it leads to', async function () {
@@ -45,19 +45,19 @@ describe('prepareImage refuses paths that are not regular files, without blockin
     const fifo = makeFifo('pipe-target');
     const link = path.join(dir, 'link-to-pipe.png');
     await fs.symlink(fifo, link);
-    await assert.rejects(prepareImage({ path: link }, budget), rejectsWith('file-unreadable', `The image ${link} is a FIFO (named pipe), not a regular file.`));
+    await assert.rejects(prepareImage({ path: link }, budget), rejectsWith('image-unreadable', `The image ${link} is a FIFO (named pipe), not a regular file.`));
   });
 
   it('the crop preview of a FIFO, the same way', async function () {
     if (process.platform === 'win32') this.skip();
     const fifo = makeFifo('crop-me.png');
-    await assert.rejects(cropPreview({ path: fifo }), rejectsWith('file-unreadable', `The image ${fifo} is a FIFO (named pipe), not a regular file.`));
+    await assert.rejects(cropPreview({ path: fifo }), rejectsWith('image-unreadable', `The image ${fifo} is a FIFO (named pipe), not a regular file.`));
   });
 
   for (const device of ['/dev/zero', '/dev/urandom']) {
     it(`${device}, a character device that never ends`, async function () {
       if (process.platform === 'win32') this.skip();
-      await assert.rejects(prepareImage({ path: device }, budget), rejectsWith('file-unreadable', `The image ${device} is a character device, ${notRegularAdvice}`));
+      await assert.rejects(prepareImage({ path: device }, budget), rejectsWith('image-unreadable', `The image ${device} is a character device, ${notRegularAdvice}`));
     });
   }
 
@@ -67,7 +67,7 @@ describe('prepareImage refuses paths that are not regular files, without blockin
     const server = net.createServer();
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(socketPath, resolve));
     try {
-      await assert.rejects(prepareImage({ path: socketPath }, budget), rejectsWith('file-unreadable', `The image ${socketPath} is a socket, ${notRegularAdvice}`));
+      await assert.rejects(prepareImage({ path: socketPath }, budget), rejectsWith('image-unreadable', `The image ${socketPath} is a socket, ${notRegularAdvice}`));
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
@@ -76,7 +76,7 @@ describe('prepareImage refuses paths that are not regular files, without blockin
   it('a folder, with what to attach instead', async () => {
     await assert.rejects(
       prepareImage({ path: dir }, budget),
-      rejectsWith('file-unreadable', `The image ${dir} is a folder, not a file. Attach an image file from inside it.`),
+      rejectsWith('image-unreadable', `The image ${dir} is a folder, not a file. Attach an image file from inside it.`),
     );
   });
 
@@ -95,7 +95,7 @@ describe('prepareImage refuses paths that are not regular files, without blockin
     await assert.rejects(
       prepareImage({ path: '/proc/self/status' }, budget),
       rejectsWith(
-        'file-unreadable',
+        'image-unreadable',
         'The image /proc/self/status changed while Glimpse was reading it: it was 0 bytes when checked and had grown when read. ' +
           'If it is still being saved, wait until it is finished, then attach it again.',
       ),

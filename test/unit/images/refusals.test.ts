@@ -44,7 +44,7 @@ describe('prepareImage refuses', () => {
 
   it('a folder given as an image', async () => {
     await fs.mkdir(dir, { recursive: true });
-    await assertRefused(prepareImage({ path: dir }, budget), 'file-unreadable', ['is a folder']);
+    await assertRefused(prepareImage({ path: dir }, budget), 'image-unreadable', ['is a folder']);
   });
 
   it('a file over maxFileBytes, with sizes and the limit to raise', async () => {

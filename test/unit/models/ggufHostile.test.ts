@@ -159,7 +159,7 @@ describe('readGgufInfo on paths that are not regular files', function () {
   });
 
   skipOnWindows('/dev/zero is refused as a device', async () => {
-    await assert.rejects(readGgufInfo('/dev/zero', { role: 'model' }), rejectsWith('file-unreadable', 'zero is a device, not a regular file'));
+    await assert.rejects(readGgufInfo('/dev/zero', { role: 'model' }), rejectsWith('file-unreadable', 'zero is a character device, not a regular file'));
   });
 });
 
