@@ -51,6 +51,8 @@ Options:
   --max-tokens <n>      answer length limit (default ${explainDefaults.maxTokens}; mockup ${mockupDefaults.maxTokens})
   --temperature <t>     sampling temperature (default 0.2)
   --seed <n>            sampling seed
+  --request-timeout <seconds>
+                        longest one answer may take, start to finish (default: no limit)
   --stats               print timings to stderr at the end
   --verbose             print llama-server's log to stderr
 `;
@@ -81,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
       'max-tokens': { type: 'string' },
       temperature: { type: 'string' },
       seed: { type: 'string' },
+      'request-timeout': { type: 'string' },
       stats: { type: 'boolean' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -109,14 +112,16 @@ async function main(argv: string[]): Promise<number> {
     seed: optionalNumber(values.seed, '--seed'),
   };
 
+  const requestTimeoutMs = (optionalNumber(values['request-timeout'], '--request-timeout') ?? 0) * 1000;
   const engine = values.remote ? remoteEngine(values.remote, values['remote-model']) : await localEngine(values, modelPath, mmprojPath);
+  const asked = withRequestTimeout(engine, requestTimeoutMs);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    if (mockup) return await runMockupCommand(engine, mockup, sampling, controller.signal);
+    if (mockup) return await runMockupCommand(asked, mockup, sampling, controller.signal);
     const result = await explainImage(
-      engine,
+      asked,
       { images: rest.map((image) => ({ path: image })), question: values.question, kind },
       {
         maxTokens: sampling.maxTokens ?? explainDefaults.maxTokens,
@@ -202,6 +207,16 @@ function remoteEngine(url: string, model: string | undefined): ChatEngine {
   // Plain http is for a network the user trusts; the flag is theirs to give.
   const baseUrl = validateRemoteBaseUrl(url, { allowInsecure: true });
   return new RemoteEngine({ baseUrl, apiKey: process.env.GLIMPSE_REMOTE_API_KEY || undefined, model: model?.trim() || undefined });
+}
+
+/** The engine with --request-timeout applied to every answer it streams. */
+function withRequestTimeout(engine: ChatEngine, requestTimeoutMs: number): ChatEngine {
+  if (!(requestTimeoutMs > 0)) return engine;
+  return {
+    describe: (signal) => engine.describe(signal),
+    ensureReady: (signal) => engine.ensureReady(signal),
+    chat: (turns, options, signal) => engine.chat(turns, { requestTimeoutMs, ...options }, signal),
+  };
 }
 
 /** --gpu-layers: a whole number of layers, or "auto" (the default: no -ngl, the engine decides). */

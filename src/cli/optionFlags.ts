@@ -18,6 +18,7 @@ export const optionFlags: Readonly<Record<UserOption, string | undefined>> = {
   modelDownloadBaseUrl: undefined,
   engineDownloadBaseUrl: undefined,
   remoteVision: undefined,
+  requestTimeout: '--request-timeout <seconds>',
 };
 
 /**

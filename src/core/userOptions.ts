@@ -25,4 +25,6 @@ export type UserOption =
   /** A mirror of github.com for engine downloads. */
   | 'engineDownloadBaseUrl'
   /** Whether the remote server's model reads images (auto, yes, no). */
-  | 'remoteVision';
+  | 'remoteVision'
+  /** The longest one answer may take, start to finish (none by default). */
+  | 'requestTimeout';

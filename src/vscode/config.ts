@@ -29,6 +29,8 @@ export interface GlimpseConfig {
   /** Prefill while typing (the embedded engine only): the draft is evaluated into the server's cache. */
   readonly prefillWhileTyping: boolean;
   readonly startTimeoutSeconds: number;
+  /** The longest one answer may take; 0: no limit. */
+  readonly requestTimeoutSeconds: number;
   readonly maxImageBytes: number;
   /** Chromium-family browser for the mockup visual score; undefined: look in well-known places. */
   readonly browserPath: string | undefined;
@@ -78,6 +80,7 @@ export function readConfig(): GlimpseConfig {
     temperature: config.get<number>('temperature', explainDefaults.temperature),
     prefillWhileTyping: config.get<boolean>('chat.prefillWhileTyping', true) !== false,
     startTimeoutSeconds: machineValue<number>(config, 'startTimeoutSeconds', 180),
+    requestTimeoutSeconds: Math.max(0, config.get<number>('requestTimeoutSeconds', 0) || 0),
     maxImageBytes: config.get<number>('maxImageMegabytes', 50) * 2 ** 20,
     browserPath: machinePath(config, 'browserPath'),
     mockup: {

@@ -134,7 +134,8 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
     const active = await this.current();
     active.answering++;
     try {
-      yield* active.chat(turns, options, signal);
+      // The user's limit on one answer holds for every flow that asks (chat, mockup).
+      yield* active.chat(turns, { requestTimeoutMs: readConfig().requestTimeoutSeconds * 1000, ...options }, signal);
     } finally {
       active.answering--;
       if (active.answering === 0) active.retire?.();

@@ -19,6 +19,7 @@ export const settingIds: Readonly<Record<UserOption, string>> = {
   modelDownloadBaseUrl: 'glimpse.modelDownloadBaseUrl',
   engineDownloadBaseUrl: 'glimpse.engineDownloadBaseUrl',
   remoteVision: 'glimpse.remote.vision',
+  requestTimeout: 'glimpse.requestTimeoutSeconds',
 };
 
 /** ' Setting: "glimpse.serverPath".' (or 'Settings: "…", "…".'); empty for no options. */

@@ -7,6 +7,12 @@
 // GlimpseError whose message names the server and says what to do; a network failure keeps its
 // cause, for callers that word their own message.
 //
+// Every request asks for an unencoded body (Accept-Encoding: identity): Glimpse decodes no gzip or
+// deflate, and a compressed event stream would otherwise be read as garbage. A body that comes
+// encoded anyway (a proxy compressing regardless) is refused, naming the encoding, when it is read;
+// a download takes it as it is instead (`keepEncodedBody`: its checksum decides, and a mirror that
+// labels a .tar.gz "Content-Encoding: gzip" still sends the very archive asked for).
+//
 // Why the connect timeout stops at the connection and not at the response headers: llama-server
 // sends its headers only when a slot starts on the request (server-context.cpp, "signal HTTP to
 // send the headers"), so on a busy shared server a queued request has no headers for as long as it
@@ -14,7 +20,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import { GlimpseError } from '../errors';
+import { GlimpseError, type GlimpseErrorOptions } from '../errors';
 
 export interface HttpRequestOptions {
   readonly method: 'GET' | 'POST';
@@ -27,6 +33,8 @@ export interface HttpRequestOptions {
   readonly signal?: AbortSignal;
   /** How the server is named in messages, e.g. its base URL. */
   readonly serverLabel: string;
+  /** Read a body with a Content-Encoding other than identity as its raw bytes (downloads); by default it is refused. */
+  readonly keepEncodedBody?: boolean;
 }
 
 export interface HttpResponse {
@@ -39,6 +47,8 @@ export interface HttpResponse {
   chunks(): AsyncGenerator<Buffer>;
   /** The whole body as text, read up to `maxBytes` (the rest is dropped). */
   text(maxBytes?: number): Promise<string>;
+  /** The body as text, read up to `maxBytes`; `complete` is false when there was more (it is dropped). */
+  textWithin(maxBytes: number): Promise<{ readonly text: string; readonly complete: boolean }>;
   /** Closes the connection (idempotent); a server notices and stops generating. */
   close(): void;
 }
@@ -46,17 +56,30 @@ export interface HttpResponse {
 /** Body writes are split so each flushed piece counts as activity for the idle timeout. */
 const writePieceBytes = 64 * 1024;
 
-/** A connect or idle timeout; `stage` says which (the probe skips a silent path but not an unreachable server). */
+/**
+ * A timeout; `stage` says which (the probe skips a silent path but not an unreachable server):
+ * connect and idle here, no-progress and deadline in the streaming client (openai/answerWatch.ts).
+ */
 export class RemoteTimeoutError extends GlimpseError {
-  constructor(message: string, readonly stage: 'connect' | 'idle') {
-    super('remote-timeout', message);
+  constructor(message: string, readonly stage: 'connect' | 'idle' | 'no-progress' | 'deadline', options?: GlimpseErrorOptions) {
+    super('remote-timeout', message, options);
   }
 }
 
-/** A refused, reset, cut or otherwise failed connection; `networkCause` is what Node reported (its `code` says which). */
+/** A body sent with a Content-Encoding other than identity, which Glimpse does not decode. */
+export class UnsupportedEncodingError extends GlimpseError {
+  constructor(message: string, readonly encoding: string) {
+    super('remote-bad-response', message);
+  }
+}
+
+/**
+ * A refused, reset, cut or otherwise failed connection, or an answer that is not HTTP;
+ * `networkCause` is what Node reported (its `code` says which).
+ */
 export class HttpConnectionError extends GlimpseError {
-  constructor(message: string, detail: string | undefined, readonly networkCause: unknown) {
-    super('engine-request-failed', message, detail);
+  constructor(message: string, detail: string | undefined, readonly networkCause: unknown, code: 'engine-request-failed' | 'remote-bad-response' = 'engine-request-failed') {
+    super(code, message, detail);
   }
 }
 
@@ -70,7 +93,11 @@ export function sendHttpRequest(url: URL, options: HttpRequestOptions): Promise<
   const secure = url.protocol === 'https:';
   const transport = secure ? https : http;
   const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
-  const headers: Record<string, string> = { ...options.headers };
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (name.toLowerCase() !== 'accept-encoding') headers[name] = value;
+  }
+  headers['accept-encoding'] = 'identity';
   if (body) headers['content-length'] = String(body.length);
 
   return new Promise<HttpResponse>((resolve, reject) => {
@@ -141,13 +168,19 @@ export function sendHttpRequest(url: URL, options: HttpRequestOptions): Promise<
           return Array.isArray(value) ? value.join(', ') : value;
         },
         chunks: () => readChunks(),
-        text: (maxBytes = 64 * 1024) => readText(maxBytes),
+        text: async (maxBytes = 64 * 1024) => (await readText(maxBytes)).text,
+        textWithin: (maxBytes) => readText(maxBytes),
         close,
       });
     });
 
     async function* readChunks(): AsyncGenerator<Buffer> {
       const incoming = response!;
+      const encodingFailure = options.keepEncodedBody ? undefined : unsupportedEncoding(incoming.headers['content-encoding'], serverLabel);
+      if (encodingFailure) {
+        close();
+        throw encodingFailure;
+      }
       try {
         for await (const chunk of incoming) {
           if (failure) break;
@@ -165,19 +198,20 @@ export function sendHttpRequest(url: URL, options: HttpRequestOptions): Promise<
       if (!incoming.complete) throw networkError(new Error('the connection closed before the answer was complete'), serverLabel, 'streaming');
     }
 
-    async function readText(maxBytes: number): Promise<string> {
+    async function readText(maxBytes: number): Promise<{ text: string; complete: boolean }> {
       const pieces: Buffer[] = [];
       let size = 0;
       try {
         for await (const chunk of readChunks()) {
           if (size < maxBytes) pieces.push(chunk.subarray(0, maxBytes - size));
           size += chunk.length;
-          if (size >= maxBytes) break;
+          // One byte past the limit tells a body of exactly maxBytes from a longer one.
+          if (size > maxBytes) break;
         }
       } finally {
         close();
       }
-      return Buffer.concat(pieces).toString('utf8');
+      return { text: Buffer.concat(pieces).toString('utf8'), complete: size <= maxBytes };
     }
 
     if (body) {
@@ -187,6 +221,18 @@ export function sendHttpRequest(url: URL, options: HttpRequestOptions): Promise<
     }
     request.end(onWritten);
   });
+}
+
+/** The refusal of a body encoded other than identity (gzip, deflate, br…); undefined for none or identity. */
+function unsupportedEncoding(header: string | undefined, serverLabel: string): UnsupportedEncodingError | undefined {
+  const encoding = (header ?? '').trim();
+  if (encoding === '' || /^identity$/i.test(encoding)) return undefined;
+  const named = encoding.replace(/[^\x20-\x7e]/g, '?').slice(0, 60);
+  return new UnsupportedEncodingError(
+    `${serverLabel} sent its answer compressed (Content-Encoding: ${named}), although Glimpse asked for it uncompressed (Accept-Encoding: identity); ` +
+      'Glimpse does not decode compressed answers. A proxy or gateway in between may compress regardless: turn compression off for this server\'s /v1 path, or connect to the server directly.',
+    named,
+  );
 }
 
 function connectTimeoutError(serverLabel: string, timeoutMs: number): GlimpseError {
@@ -221,6 +267,13 @@ export function networkError(error: unknown, serverLabel: string, phase: 'connec
       stack,
       error,
     );
+  }
+  // Node's HTTP parser refused the answer (still a connection failure to a download, which retries).
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return new HttpConnectionError(`${serverLabel} sent response headers larger than 16 KiB (${code}): not an answer Glimpse can read. Check the server address; a proxy in between may be adding headers.`, stack, error, 'remote-bad-response');
+  }
+  if (code?.startsWith('HPE_')) {
+    return new HttpConnectionError(`${serverLabel} sent an answer that is not valid HTTP (${code}). Check the server address: it may lead to a service that is not an HTTP server, or one that is broken.`, stack, error, 'remote-bad-response');
   }
   if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
     return new HttpConnectionError(`The TLS handshake with ${serverLabel} failed (${code}). The server may speak plain HTTP on this port: check http:// versus https:// in the address.`, stack, error);

@@ -2,15 +2,23 @@
 // llama-server on 127.0.0.1, or a team's remote server (llama-server, vLLM, Ollama, a gateway).
 // Streams chat completions over SSE, retries a short rate-limit wait, maps HTTP and stream errors
 // to GlimpseErrors that say what to do, and stops the request when the signal aborts. The HTTP
-// request itself, with its connect and idle timeouts, is in httpRequest.ts.
+// request itself, with its connect and idle timeouts, is in httpRequest.ts; reading the answer in
+// readAnswer.ts; the deadlines and size limits that end a runaway answer in answerWatch.ts and
+// streamLimits.ts.
 
 import { delay } from '../abort';
 import { GlimpseError } from '../errors';
 import type { ChatTurn } from './turn';
 import { toDataUri } from '../images/prepare';
-import { httpStatusError, parseRetryAfter, summariseErrorBody } from './httpErrors';
-import { cancelledError, sendHttpRequest, type HttpResponse } from '../http/httpRequest';
-import { SseParser, type ServerSentEvent } from './sseParser';
+import { httpStatusError, parseRetryAfter } from './httpErrors';
+import { cancelledError, sendHttpRequest, UnsupportedEncodingError, type HttpResponse } from '../http/httpRequest';
+import { AnswerWatch } from './answerWatch';
+import type { ChatStreamEvent } from './chatStream';
+import { readAnswer } from './readAnswer';
+import { requestSecrets } from './serverText';
+import { defaultFirstTextTimeoutMs, defaultNoProgressTimeoutMs, defaultStreamLimits, type StreamLimits } from './streamLimits';
+
+export type { ChatStreamEvent, CompletionUsage, ServerTimings } from './chatStream';
 
 /** Defaults sized for a remote server; the embedded engine answers long before any of them. */
 export const defaultConnectTimeoutMs = 15_000;
@@ -20,7 +28,8 @@ export const defaultRateLimitRetries = 2;
 export const defaultMaxRetryWaitMs = 10_000;
 /** The wait before retrying a 429 that did not say how long to wait (doubled on each retry). */
 const fallbackRetryWaitMs = 1_000;
-const maxWholeAnswerBytes = 4 * 1024 * 1024;
+/** An error answer is read this far (a JSON error cut here still gives its message: see partialJson.ts). */
+const maxErrorBodyBytes = 1024 * 1024;
 const chatPath = '/v1/chat/completions';
 /** Sent when no model is named; llama-server serves its one model whatever the name. */
 const defaultModelName = 'default';
@@ -62,33 +71,15 @@ export interface ChatCompletionOptions {
   readonly maxRetryWaitMs?: number;
   /** Called before each automatic retry (e.g. to show "rate limited, retrying in 2 s"). */
   readonly onRetry?: (notice: RetryNotice) => void;
+  /** The longest the whole request may take, retries included, in ms; 0 or undefined: no limit (the user's requestTimeout option). */
+  readonly requestTimeoutMs?: number;
+  /** Before the answer text begins: the longest the server may keep the connection busy without starting it. Default 10 min (see streamLimits.ts). */
+  readonly firstTextTimeoutMs?: number;
+  /** Once the answer text has begun: the longest time without new text (keep-alives and empty updates do not count). Default 2 min. */
+  readonly noProgressTimeoutMs?: number;
+  /** Size limits of the stream; the defaults (streamLimits.ts) are far above any real answer. */
+  readonly streamLimits?: Partial<StreamLimits>;
 }
-
-/** Prompt-processing and generation figures reported by llama-server in its final chunk. */
-export interface ServerTimings {
-  readonly cachedTokens: number;
-  readonly promptTokens: number;
-  readonly promptMs: number;
-  readonly promptPerSecond: number;
-  readonly predictedTokens: number;
-  readonly predictedMs: number;
-  readonly predictedPerSecond: number;
-}
-
-export interface CompletionUsage {
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly cachedTokens?: number;
-}
-
-export type ChatStreamEvent =
-  | { readonly type: 'delta'; readonly text: string }
-  | {
-      readonly type: 'done';
-      readonly finishReason: string | null;
-      readonly usage?: CompletionUsage;
-      readonly timings?: ServerTimings;
-    };
 
 type MessageContent = string | Array<{ type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } }>;
 
@@ -134,17 +125,31 @@ export async function* streamChatCompletion(
   if (options.slotId !== undefined) body.id_slot = options.slotId;
   Object.assign(body, options.extraBody);
 
-  const response = await openStream(endpoint, JSON.stringify(body), options, signal);
+  const limits: StreamLimits = { ...defaultStreamLimits, ...options.streamLimits };
+  const watch = new AnswerWatch({
+    serverLabel: endpoint.baseUrl,
+    requestTimeoutMs: options.requestTimeoutMs ?? 0,
+    firstTextTimeoutMs: options.firstTextTimeoutMs ?? defaultFirstTextTimeoutMs,
+    noProgressTimeoutMs: options.noProgressTimeoutMs ?? defaultNoProgressTimeoutMs,
+    maxAnswerBytes: limits.maxAnswerBytes,
+  }, signal);
+  const secrets = requestSecrets(endpoint);
+  let response: HttpResponse | undefined;
   try {
-    yield* readAnswer(response, endpoint, signal);
+    response = await openStream(endpoint, JSON.stringify(body), options, watch.signal, secrets);
+    yield* readAnswer(response, { serverLabel: endpoint.baseUrl, secrets, watch, limits, signal: watch.signal });
+  } catch (error) {
+    // A deadline stops the request by aborting it: report the deadline, not a "Stopped.".
+    throw watch.explain(error);
   } finally {
+    watch.dispose();
     // Closing the connection is what tells the server to stop generating.
-    response.close();
+    response?.close();
   }
 }
 
 /** Sends the request, retrying a short rate-limit wait; returns a 200 answer or throws. */
-async function openStream(endpoint: OpenAiEndpoint, body: string, options: ChatCompletionOptions, signal?: AbortSignal): Promise<HttpResponse> {
+async function openStream(endpoint: OpenAiEndpoint, body: string, options: ChatCompletionOptions, signal: AbortSignal, secrets: readonly string[]): Promise<HttpResponse> {
   const url = endpointUrl(endpoint, chatPath);
   const retries = options.rateLimitRetries ?? defaultRateLimitRetries;
   const maxWaitMs = options.maxRetryWaitMs ?? defaultMaxRetryWaitMs;
@@ -162,7 +167,7 @@ async function openStream(endpoint: OpenAiEndpoint, body: string, options: ChatC
 
     const contentType = String(response.headers['content-type'] ?? '');
     const retryAfterMs = parseRetryAfter(response.headers);
-    const text = await response.text();
+    const text = await errorBody(response);
     // Nothing has been streamed yet (this is the status line), so a retry repeats nothing.
     const retryable = response.status === 429 || (response.status === 503 && retryAfterMs !== undefined);
     const waitMs = retryAfterMs ?? fallbackRetryWaitMs * 2 ** attempt;
@@ -171,43 +176,18 @@ async function openStream(endpoint: OpenAiEndpoint, body: string, options: ChatC
       await delay(waitMs, { signal, cancelled: cancelledError });
       continue;
     }
-    throw httpStatusError(response.status, response.statusText, text, contentType, retryAfterMs, { serverLabel: endpoint.baseUrl, path: chatPath, model: endpoint.model ?? defaultModelName });
+    throw httpStatusError(response.status, response.statusText, text, contentType, retryAfterMs, { serverLabel: endpoint.baseUrl, path: chatPath, model: endpoint.model ?? defaultModelName, secrets });
   }
 }
 
-async function* readAnswer(response: HttpResponse, endpoint: OpenAiEndpoint, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
-  const contentType = String(response.headers['content-type'] ?? '');
-  if (/application\/json/i.test(contentType)) {
-    // A server that ignored `stream: true` and sent the whole answer at once.
-    yield* readWholeAnswer(await response.text(maxWholeAnswerBytes), endpoint);
-    return;
+/** An error answer's body, for its message; a compressed one is left out (its status still says what happened). */
+async function errorBody(response: HttpResponse): Promise<string> {
+  try {
+    return await response.text(maxErrorBodyBytes);
+  } catch (error) {
+    if (error instanceof UnsupportedEncodingError) return '';
+    throw error;
   }
-  if (contentType && !/text\/event-stream/i.test(contentType)) throw await notAStreamError(response, contentType, endpoint);
-
-  let finishReason: string | null = null;
-  let usage: CompletionUsage | undefined;
-  let timings: ServerTimings | undefined;
-  for await (const event of serverSentEvents(response)) {
-    if (event.data === '[DONE]') {
-      yield { type: 'done', finishReason, usage, timings };
-      return;
-    }
-    const payload = parseChunk(event.data, endpoint);
-    // OpenAI and llama-server send {error: {...}}; vLLM may send the error object itself.
-    const error = payload.error ?? (payload.object === 'error' ? payload : undefined);
-    if (error) throw streamError(error, endpoint);
-    const choice = Array.isArray(payload.choices) ? payload.choices[0] : undefined;
-    const text = choice?.delta?.content;
-    if (typeof text === 'string' && text.length > 0) yield { type: 'delta', text };
-    if (choice?.finish_reason) finishReason = choice.finish_reason;
-    if (payload.usage) usage = readUsage(payload.usage);
-    if (payload.timings) timings = readTimings(payload.timings);
-  }
-  if (signal?.aborted) throw cancelledError();
-  if (finishReason === null && usage === undefined) {
-    throw new GlimpseError('engine-request-failed', `The server at ${endpoint.baseUrl} ended the answer before it was complete. Try again; if it keeps happening, check the server's log.`);
-  }
-  yield { type: 'done', finishReason, usage, timings };
 }
 
 /** The URL of `path` on the endpoint; an address that is not a URL is refused with what to fix. */
@@ -217,82 +197,4 @@ export function endpointUrl(endpoint: OpenAiEndpoint, path: string): URL {
   } catch {
     throw new GlimpseError('remote-invalid-url', `"${endpoint.baseUrl}" is not a server address. Enter one like https://gpu.example.com:8080.`);
   }
-}
-
-/** The events of the body, across chunk boundaries; a last event without its blank line included. */
-async function* serverSentEvents(response: HttpResponse): AsyncGenerator<ServerSentEvent> {
-  const parser = new SseParser();
-  for await (const bytes of response.chunks()) yield* parser.push(bytes);
-  yield* parser.end();
-}
-
-function* readWholeAnswer(text: string, endpoint: OpenAiEndpoint): Generator<ChatStreamEvent> {
-  const payload = parseChunk(text, endpoint);
-  if (payload.error) throw streamError(payload.error, endpoint);
-  const choice = Array.isArray(payload.choices) ? payload.choices[0] : undefined;
-  const content = choice?.message?.content;
-  if (typeof content !== 'string') {
-    throw new GlimpseError('remote-bad-response', `The server at ${endpoint.baseUrl} answered with JSON that is not a chat completion. Check that the address is an OpenAI-compatible API.`);
-  }
-  if (content.length > 0) yield { type: 'delta', text: content };
-  yield { type: 'done', finishReason: choice.finish_reason ?? null, usage: payload.usage ? readUsage(payload.usage) : undefined, timings: payload.timings ? readTimings(payload.timings) : undefined };
-}
-
-async function notAStreamError(response: HttpResponse, contentType: string, endpoint: OpenAiEndpoint): Promise<GlimpseError> {
-  let detail = '';
-  try {
-    detail = summariseErrorBody(await response.text(), contentType);
-  } catch {
-    // the body is only for the message
-  }
-  return new GlimpseError(
-    'remote-bad-response',
-    `The server at ${endpoint.baseUrl} answered with ${contentType.split(';')[0]} instead of a stream of tokens${detail ? ` ("${detail}")` : ''}. ` +
-      'The address may lead to a web page, a proxy\'s login or error page, or something other than an OpenAI-compatible API: check the server address.',
-  );
-}
-
-function parseChunk(data: string, endpoint: OpenAiEndpoint): any {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === null || typeof parsed !== 'object') {
-    throw new GlimpseError(
-      'remote-bad-response',
-      `The server at ${endpoint.baseUrl} sent a part of its answer that is not a JSON object (${data.slice(0, 200).trim()}). ` +
-        'It may not be an OpenAI-compatible server, or a proxy in between changed the stream: check the server address.',
-    );
-  }
-  return parsed;
-}
-
-function readUsage(raw: any): CompletionUsage {
-  return {
-    promptTokens: Number(raw.prompt_tokens ?? 0),
-    completionTokens: Number(raw.completion_tokens ?? 0),
-    cachedTokens: raw.prompt_tokens_details?.cached_tokens,
-  };
-}
-
-function readTimings(raw: any): ServerTimings {
-  return {
-    cachedTokens: Number(raw.cache_n ?? 0),
-    promptTokens: Number(raw.prompt_n ?? 0),
-    promptMs: Number(raw.prompt_ms ?? 0),
-    promptPerSecond: Number(raw.prompt_per_second ?? 0),
-    predictedTokens: Number(raw.predicted_n ?? 0),
-    predictedMs: Number(raw.predicted_ms ?? 0),
-    predictedPerSecond: Number(raw.predicted_per_second ?? 0),
-  };
-}
-
-function streamError(raw: any, endpoint: OpenAiEndpoint): GlimpseError {
-  const message = String(typeof raw === 'string' ? raw : (raw?.message ?? JSON.stringify(raw))).trim().replace(/\.$/, '');
-  return new GlimpseError(
-    'engine-request-failed',
-    `The server at ${endpoint.baseUrl} reported an error while answering: ${message}. Try again; a shorter conversation, fewer images or a smaller answer limit may help if the message is about the context size.`,
-  );
 }

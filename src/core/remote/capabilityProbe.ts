@@ -10,6 +10,7 @@
 import { isCancelled } from '../errors';
 import { endpointUrl, requestHeaders, type OpenAiEndpoint } from '../openai/openAiClient';
 import { summariseErrorBody, httpStatusError } from '../openai/httpErrors';
+import { requestSecrets } from '../openai/serverText';
 import { RemoteTimeoutError, sendHttpRequest } from '../http/httpRequest';
 
 export type RemoteServerKind = 'llama-server' | 'ollama' | 'vllm' | 'openai-compatible';
@@ -169,7 +170,7 @@ async function probeRequest(endpoint: OpenAiEndpoint, method: 'GET' | 'POST', pa
     signal?.removeEventListener('abort', forward);
   }
   if (status === 401 || status === 403) {
-    throw httpStatusError(status, statusText, text, contentType, undefined, { serverLabel: endpoint.baseUrl, path });
+    throw httpStatusError(status, statusText, text, contentType, undefined, { serverLabel: endpoint.baseUrl, path, secrets: requestSecrets(endpoint) });
   }
   let json: unknown;
   try {
@@ -177,7 +178,7 @@ async function probeRequest(endpoint: OpenAiEndpoint, method: 'GET' | 'POST', pa
   } catch {
     json = undefined;
   }
-  const note = status === 200 || status === 404 ? undefined : `${path} answered ${status}${text ? ` (${summariseErrorBody(text, contentType)})` : ''}`;
+  const note = status === 200 || status === 404 ? undefined : `${path} answered ${status}${text ? ` (${summariseErrorBody(text, contentType, requestSecrets(endpoint))})` : ''}`;
   return { status, json, note };
 }
 

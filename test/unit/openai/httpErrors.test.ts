@@ -23,14 +23,29 @@ describe('HTTP error answers', () => {
     assert.equal(summariseErrorBody('{"object":"error","message":"bad","code":400}'), 'bad');
   });
 
+  it('takes the message out of a JSON error cut off by the size limit, escapes decoded, marked as cut', () => {
+    assert.equal(summariseErrorBody('{"error":{"code":500,"message":"line \\"one\\"\\nline \\u00e9tw'), 'line "one" line étw…');
+    assert.equal(summariseErrorBody('{"detail":"Not Fou'), 'Not Fou…');
+    assert.equal(summariseErrorBody('{"error":"model \\u00'), 'model…', 'an escape cut in its middle is dropped');
+    assert.equal(summariseErrorBody('{"choices":[{"x'), '{"choices":[{"x', 'no message: the text as it is');
+  });
+
+  it('redacts the request\'s secrets and credential-shaped text from the line', () => {
+    assert.equal(summariseErrorBody('{"error":{"message":"bad key k-123456 (Authorization: Bearer k-123456)"}}', 'application/json', ['k-123456']),
+      'bad key [redacted] (Authorization: Bearer [redacted])');
+    const error = httpStatusError(401, 'Unauthorized', '{"error":"echo: Bearer sk-abcdefghijklmnopqrstuvwx"}', 'application/json', undefined, { serverLabel: 'https://s', path: '/v1/chat/completions' });
+    assert.doesNotMatch(`${error.message} ${error.detail}`, /sk-abc/);
+    assert.match(error.detail ?? '', /^The server's answer \(credentials redacted\): \{"error":"echo: Bearer \[redacted\]"\}$/);
+  });
+
   it('reduces an HTML page to its title, or to its text without tags and scripts', () => {
     assert.equal(summariseErrorBody('<html><head><title>503 Service Temporarily Unavailable</title></head><body>x</body></html>', 'text/html'), '503 Service Temporarily Unavailable');
     assert.equal(summariseErrorBody('<html><body><script>var a=1;</script><h1>Gateway &amp; proxy</h1>\n\n<p>timed out</p></body></html>', 'text/html'), 'Gateway & proxy timed out');
   });
 
-  it('keeps a long body to one line of at most 300 characters', () => {
+  it('keeps a long body to one line of at most 500 characters', () => {
     const summary = summariseErrorBody(`line one\n${'x'.repeat(1000)}`);
-    assert.equal(summary.length, 300);
+    assert.equal(summary.length, 500);
     assert.ok(summary.startsWith('line one x'));
     assert.ok(summary.endsWith('…'));
   });

@@ -146,6 +146,8 @@ async function openFollowingRedirects(file: FileDownload, offset: number, contex
       idleTimeoutMs: context.idleTimeoutMs,
       signal: context.signal,
       serverLabel: url.origin,
+      // The bytes as sent are the file (the checksum checks them), even under a Content-Encoding label.
+      keepEncodedBody: true,
     });
     if (!redirectStatuses.has(response.status)) return response;
     const location = response.header('location');
