@@ -35,7 +35,10 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
     if (!engineHost) {
       // Loaded on first use: keeps activation free of the engine's and images' dependencies.
       const { EngineHost: Host } = require('./vscode/engineHost') as typeof import('./vscode/engineHost');
-      engineHost = new Host(log, statusBar, context.secrets);
+      // One record per engine process in the global storage: the next start ends one that a window
+      // killed without stopping it left running (several windows share the folder).
+      const processRecordDir = vscode.Uri.joinPath(context.globalStorageUri, 'engine-processes').fsPath;
+      engineHost = new Host(log, statusBar, context.secrets, undefined, processRecordDir);
       context.subscriptions.push(engineHost);
     }
     return engineHost;

@@ -13,6 +13,7 @@ import { explainDefaults, explainImage } from '../core/chat/explainImage';
 import type { ImageKind } from '../core/chat/prompts';
 import type { ChatEngine } from '../core/engine/chatEngine';
 import { LocalEngine } from '../core/engine/localEngine';
+import { cliProcessRecordDir } from '../core/engine/engineProcessRecord';
 import { asGlimpseError, GlimpseError, isCancelled } from '../core/errors';
 import { bundledCatalogPath, loadCatalog } from '../core/models/catalog';
 import { catalogEntryForModel, engineContextSize } from '../core/models/contextSize';
@@ -192,6 +193,7 @@ async function localEngine(values: EngineFlags, modelPath: string | undefined, m
       threads: optionalNumber(values.threads, '--threads'),
       contextSize: engineContextSize(optionalNumber(values.ctx, '--ctx'), catalogEntryForModel(catalog, modelPath)),
       gpuLayers: gpuLayersArgument(values['gpu-layers']),
+      processRecordDir: cliProcessRecordDir(),
     },
     {
       info: (m) => verbose && process.stderr.write(`[glimpse] ${m}\n`),

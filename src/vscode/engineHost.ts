@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatEngine, EngineDescription, PrefillEngine, PrefillFigures } from '../core/engine/chatEngine';
-import type { EngineState, LlamaServerConfig, RunningServer } from '../core/engine/llamaServer';
+import type { EngineState, LlamaServerConfig, RunningServer, ServerExit } from '../core/engine/llamaServer';
 import { LocalEngine, localEngineKey, localModelLabel } from '../core/engine/localEngine';
 import { GlimpseError } from '../core/errors';
 import { formatBytes } from '../core/formatBytes';
@@ -82,6 +82,8 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
     private readonly statusBar: StatusBar,
     private readonly secrets: vscode.SecretStorage,
     private readonly catalog: () => Promise<ModelCatalog | undefined> = async () => undefined,
+    /** Where local engine processes are recorded, so that one a crashed window left running is ended on the next start. */
+    private readonly processRecordDir?: string,
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -101,6 +103,11 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
   /** How many times a local engine process was started in this session (tests count restarts). */
   get engineStarts(): number {
     return this.startCount;
+  }
+
+  /** The running local engine's process id, if one runs (tests kill it to see what a crash does). */
+  get enginePid(): number | undefined {
+    return this.active?.local?.server.current?.pid;
   }
 
   /** What the configured model can do: from its GGUF headers, or by asking the remote server. */
@@ -268,7 +275,7 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
       );
     }
     const entry = catalogEntryForModel(await this.catalog(), config.modelPath);
-    const local: LlamaServerConfig = { ...config, contextSize: engineContextSize(config.contextSize, entry) };
+    const local: LlamaServerConfig = { ...config, contextSize: engineContextSize(config.contextSize, entry), processRecordDir: this.processRecordDir };
     return { kind: 'local', key: `local\n${localEngineKey(local)}`, config: local };
   }
 
@@ -309,7 +316,7 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
     const subscriptions = [
       server.onDidChangeState((state) => {
         if (this.active?.local !== engine) return;
-        const detail = state === 'error' && server.lastExit ? `llama-server stopped (${server.lastExit.signal ?? `exit code ${server.lastExit.code}`})` : undefined;
+        const detail = state === 'error' && server.lastExit ? exitDetail(server.lastExit) : undefined;
         this.fire(statusOf[state], detail);
       }),
       server.onDidStartPhase((phase) => {
@@ -321,7 +328,7 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
       }),
       server.onDidExit((exit) => {
         if (!exit.expected) {
-          this.log.error(`[engine] llama-server stopped unexpectedly (${exit.signal ?? `exit code ${exit.code}`}). Its last lines:\n${exit.lastLines.join('\n')}`);
+          this.log.error(`[engine] ${exitDetail(exit)}. Its last lines:\n${exit.lastLines.join('\n')}`);
         }
       }),
     ];
@@ -386,6 +393,12 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
     for (const s of active.subscriptions) s.dispose();
     await active.local?.dispose();
   }
+}
+
+/** The status bar's and the log's words for an engine that stopped on its own, or was ended because it was stuck. */
+function exitDetail(exit: ServerExit): string {
+  if (exit.unresponsiveMs !== undefined) return `llama-server stopped responding for ${Math.round(exit.unresponsiveMs / 1000)} s and was ended; it starts again on the next request`;
+  return `llama-server stopped unexpectedly (${exit.signal ?? `exit code ${exit.code}`})`;
 }
 
 function labelFromPath(modelPath: string | undefined): string {

@@ -2,6 +2,10 @@
 // on 127.0.0.1 with a free port and a random API key, waits until it is healthy, streams chat
 // completions through the OpenAI-compatible client, reports a crash with its exit code and the
 // last lines it printed, starts again on the next request, and kills the whole process on dispose.
+// Supervision beyond that: a server that stops answering /health is killed and reported
+// (healthMonitor.ts); a watchdog ends the server if this process dies (parentWatchdog.ts); and
+// with a record folder, each process is recorded so that the next start ends one an editor left
+// behind (engineProcessRecord.ts, orphanReaper.ts).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +21,10 @@ import { describeEngineBuild, locateServer, serverEnvironment, type LocatedServe
 import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from '../openai/openAiClient';
 import { LineRingBuffer } from './ringBuffer';
 import { sendHttpRequest } from '../http/httpRequest';
+import { recordEngineProcess, type RecordedEngine } from './engineProcessRecord';
+import { HealthMonitor, type HealthCheckOptions } from './healthMonitor';
+import { reapOrphanedEngines } from './orphanReaper';
+import { watchForParentDeath, type ParentWatchdog } from './parentWatchdog';
 
 export interface LlamaServerConfig {
   /** Explicit llama-server path (setting or flag); otherwise the bundled engine, the engine cache, then PATH. */
@@ -35,6 +43,13 @@ export interface LlamaServerConfig {
   readonly startTimeoutMs?: number;
   /** Further llama-server arguments, after Glimpse's own (one given twice: llama-server takes the last). */
   readonly extraArgs?: readonly string[];
+  /**
+   * A folder to record the running process in (the extension's global storage, the CLI's cache), so
+   * that the next start ends one left behind by an editor that died. None: no record, no reaping.
+   */
+  readonly processRecordDir?: string;
+  /** How /health is polled while the server runs, and how much silence counts as stuck (defaults: healthMonitor.ts). */
+  readonly healthCheck?: HealthCheckOptions;
 }
 
 export type EngineState = 'stopped' | 'starting' | 'ready' | 'generating' | 'error';
@@ -57,6 +72,8 @@ export interface ServerExit {
   readonly signal: NodeJS.Signals | null;
   readonly expected: boolean;
   readonly lastLines: readonly string[];
+  /** Set when Glimpse killed it because it stopped answering: how long it had been silent. */
+  readonly unresponsiveMs?: number;
 }
 
 /** What is known once the server is up. */
@@ -66,6 +83,17 @@ export interface RunningServer {
   readonly binary: LocatedServer;
   readonly pair: ModelPairInfo;
   readonly startMs: number;
+  /** The process that kills the server if this one dies (none on Windows). */
+  readonly watchdogPid?: number;
+}
+
+/** What watches one engine process. */
+interface Supervision {
+  /** Set by the process's exit event. */
+  ended: boolean;
+  health?: HealthMonitor;
+  watchdog?: ParentWatchdog;
+  record?: Promise<RecordedEngine | undefined>;
 }
 
 const silentLogger: EngineLogger = { info() {}, warn() {}, error() {}, server() {} };
@@ -87,6 +115,12 @@ export class LlamaServer implements Disposable {
   private prefillRequest: AbortController | undefined;
   /** Processes stopped on purpose (dispose, restart): their exit is not a crash. */
   private readonly expectedExits = new WeakSet<ChildProcess>();
+  /** Processes killed because they stopped answering, with how long they had been silent. */
+  private readonly unresponsive = new WeakMap<ChildProcess, number>();
+  /** What watches the current process. */
+  private supervision: Supervision | undefined;
+  /** The removal of the last process's record, which stop() waits for. */
+  private recordRemoved: Promise<void> = Promise.resolve();
   private disposed = false;
   private stateValue: EngineState = 'stopped';
   private pairCheck: Promise<ModelPairInfo> | undefined;
@@ -150,7 +184,7 @@ export class LlamaServer implements Disposable {
     try {
       for await (const event of streamChatCompletion(server.endpoint, turns, options, signal)) yield event;
     } catch (error) {
-      if (error instanceof GlimpseError && error.code === 'engine-request-failed' && child) {
+      if (error instanceof GlimpseError && (error.code === 'engine-request-failed' || error.code === 'remote-timeout') && child) {
         // A reset connection is often the first sign of a crash: give the exit event a moment.
         const exit = await this.waitForExitOf(child, 1_000);
         if (exit && !exit.expected) throw crashError(exit, 'while answering');
@@ -194,12 +228,15 @@ export class LlamaServer implements Disposable {
     const child = this.child;
     if (!child) return;
     this.expectedExits.add(child);
+    // A process that is being stopped may be slow to answer: that is no reason to kill it.
+    this.supervision?.health?.dispose();
     const exited = this.waitForExitOf(child, stopGraceMs);
     killProcess(child, 'SIGTERM');
     if (!(await exited)) {
       killProcess(child, 'SIGKILL');
       await this.waitForExitOf(child, stopGraceMs);
     }
+    await this.recordRemoved;
   }
 
   async dispose(): Promise<void> {
@@ -215,8 +252,9 @@ export class LlamaServer implements Disposable {
     this.setState('starting');
     this.startPhaseEmitter.fire({ phase: 'checking' });
     try {
-      // Both only read files; the pair check refuses a bad pair before anything is spawned.
-      const [binary, pair] = await Promise.all([locateServer(this.config.serverPath, this.config.serverSearch), this.pairInfo()]);
+      // These only read files; the pair check refuses a bad pair before anything is spawned. An
+      // engine an earlier editor left running is ended first: it holds memory the new one needs.
+      const [binary, pair] = await Promise.all([locateServer(this.config.serverPath, this.config.serverSearch), this.pairInfo(), this.reapOrphans()]);
       throwIfAborted(signal, 'Stopped.');
       this.startPhaseEmitter.fire({ phase: 'loading', modelName: pair.modelName, bytes: pair.modelFileSize + (pair.vision ? pair.vision.fileSize : 0) });
       // A port can be taken between probing and binding: try a second one before giving up.
@@ -246,9 +284,11 @@ export class LlamaServer implements Disposable {
       stdio: ['ignore', 'pipe', 'pipe'],
       // In the caller's process group (not detached): when the editor's extension host is killed
       // with its group, the engine goes with it instead of living on with the model in memory.
+      // Killed alone, the watchdog (parentWatchdog.ts) ends the engine.
       windowsHide: true,
     });
     this.child = child;
+    const supervision = this.supervise(child, binary, port);
     const onOutput = (data: Buffer) => {
       for (const line of this.output.push(data.toString('utf8'))) this.logger.server(line);
     };
@@ -265,11 +305,52 @@ export class LlamaServer implements Disposable {
       throw error;
     }
     if (!child.pid) throw new GlimpseError('engine-exited', 'llama-server did not start (no process id).');
-    const running: RunningServer = { endpoint, pid: child.pid, binary, pair, startMs: Date.now() - started };
+    const running: RunningServer = { endpoint, pid: child.pid, binary, pair, startMs: Date.now() - started, watchdogPid: supervision.watchdog?.pid };
     this.running = running;
+    if (!supervision.ended) {
+      supervision.health = new HealthMonitor((timeoutMs, pollSignal) => answersAtAll(endpoint, timeoutMs, pollSignal), this.config.healthCheck, (silentMs) => this.endUnresponsive(child, silentMs));
+    }
     this.setState('ready');
     this.logger.info(`llama-server is ready on port ${port} after ${running.startMs} ms (pid ${child.pid}).`);
     return running;
+  }
+
+  /** Ends an engine left by an editor that died (when this server has a record folder). */
+  private async reapOrphans(): Promise<void> {
+    const folder = this.config.processRecordDir;
+    if (folder) await reapOrphanedEngines(folder, this.logger);
+  }
+
+  /** Watches the process just spawned: a watchdog for this process's death, and its record; its health polls come once it is up. */
+  private supervise(child: ChildProcess, binary: LocatedServer, port: number): Supervision {
+    const { pid } = child;
+    const supervision: Supervision = { ended: false };
+    this.supervision = supervision;
+    if (!pid) return supervision;
+    supervision.watchdog = watchForParentDeath(pid, (message) => this.logger.warn(message));
+    const folder = this.config.processRecordDir;
+    if (folder) {
+      supervision.record = recordEngineProcess(folder, { pid, binary: binary.path, port }).catch((error: unknown) => {
+        this.logger.warn(`Could not record the engine process in ${folder} (an engine left running by a crash is then not ended on the next start): ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      });
+    }
+    // 'exit' comes as soon as the process is reaped, before its pid can be reused.
+    child.once('exit', () => {
+      supervision.ended = true;
+      supervision.health?.dispose();
+      supervision.watchdog?.dispose();
+      this.recordRemoved = (supervision.record ?? Promise.resolve(undefined)).then((record) => record?.remove());
+    });
+    return supervision;
+  }
+
+  /** The health check found the process silent: kill it; requests in flight fail with the reason. */
+  private endUnresponsive(child: ChildProcess, silentMs: number): void {
+    if (child !== this.child || child.exitCode !== null || child.signalCode !== null) return;
+    this.unresponsive.set(child, silentMs);
+    this.logger.error(`llama-server (pid ${child.pid}) has not answered /health for ${formatSeconds(silentMs)} s; killing it (SIGKILL). It starts again on the next request.`);
+    killProcess(child, 'SIGKILL');
   }
 
   private serverArguments(port: number, apiKey: string, binary: LocatedServer): string[] {
@@ -309,7 +390,7 @@ export class LlamaServer implements Disposable {
   private handleExit(child: ChildProcess, code: number | null, exitSignal: NodeJS.Signals | null): void {
     if (child !== this.child) return;
     const expected = this.expectedExits.has(child);
-    const exit: ServerExit = { code, signal: exitSignal, expected, lastLines: this.output.tail(15) };
+    const exit: ServerExit = { code, signal: exitSignal, expected, lastLines: this.output.tail(15), unresponsiveMs: this.unresponsive.get(child) };
     this.lastExit = exit;
     this.child = undefined;
     this.running = undefined;
@@ -351,7 +432,15 @@ const signalHints: Partial<Record<NodeJS.Signals, string>> = {
   SIGILL: ' (it ran a CPU instruction this processor or its virtual machine does not allow: set the llama-server path to a llama-server built for this CPU, and tell us the CPU model)',
 };
 
+/** The error of a request that the engine's death cut short, or of a start it ended. */
 function crashError(exit: ServerExit, when: string): GlimpseError {
+  if (exit.unresponsiveMs !== undefined) {
+    return new GlimpseError(
+      'engine-exited',
+      `The engine stopped responding for ${formatSeconds(exit.unresponsiveMs)} s (it may be stuck); Glimpse ended it, and it starts again on the next request. Try again.`,
+      { detail: exit.lastLines.join('\n') },
+    );
+  }
   const how = exit.signal
     ? `was killed by ${exit.signal}${signalHints[exit.signal] ?? ''}`
     : `exited with code ${exit.code}`;
@@ -384,20 +473,35 @@ function defaultThreads(): number {
   return cores <= 4 ? cores : cores - 1;
 }
 
+function formatSeconds(ms: number): number {
+  return Math.max(1, Math.round(ms / 1000));
+}
+
 /** Whether llama-server answers GET /health with 2xx (it says 503 while the model loads); false while it is not listening yet. */
 async function answersHealthy(endpoint: OpenAiEndpoint, signal?: AbortSignal): Promise<boolean> {
+  const status = await healthStatus(endpoint, healthTimeoutMs, signal);
+  return status !== undefined && status >= 200 && status < 300;
+}
+
+/** Whether llama-server answers GET /health at all within `timeoutMs` (a stuck one does not). */
+async function answersAtAll(endpoint: OpenAiEndpoint, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+  return (await healthStatus(endpoint, timeoutMs, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]))) !== undefined;
+}
+
+/** The HTTP status of GET /health; undefined when no answer came (not listening, silent, cancelled). */
+async function healthStatus(endpoint: OpenAiEndpoint, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
   try {
     const response = await sendHttpRequest(new URL('/health', endpoint.baseUrl), {
       method: 'GET',
-      connectTimeoutMs: healthTimeoutMs,
-      idleTimeoutMs: healthTimeoutMs,
+      connectTimeoutMs: timeoutMs,
+      idleTimeoutMs: timeoutMs,
       signal,
       serverLabel: endpoint.baseUrl,
     });
     response.close();
-    return response.status >= 200 && response.status < 300;
+    return response.status;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
