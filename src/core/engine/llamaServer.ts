@@ -156,7 +156,7 @@ export class LlamaServer implements Disposable {
    */
   pairInfo(): Promise<ModelPairInfo> {
     if (!this.pairCheck) {
-      this.pairCheck = checkModelPair({ modelPath: this.config.modelPath, mmprojPath: this.config.mmprojPath });
+      this.pairCheck = checkModelPair({ modelPath: this.config.modelPath, mmprojPath: this.config.mmprojPath }, { bundledEngine: !this.config.serverPath });
       this.pairCheck.catch(() => (this.pairCheck = undefined));
     }
     return this.pairCheck;
