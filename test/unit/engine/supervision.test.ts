@@ -64,10 +64,10 @@ describe('LlamaServer supervision (stand-in server)', function () {
       }
     })(), (error: GlimpseError) => error.code === 'engine-exited' && /^The engine stopped responding for \d+ s \(it may be stuck\); Glimpse ended it, and it starts again on the next request\. Try again\.$/.test(error.message));
     const detectedMs = Date.now() - stoppedAt;
-    assert.ok(detectedMs < 3_000, `noticed after ${detectedMs} ms`);
+    assert.ok(detectedMs < 10_000, `noticed after ${detectedMs} ms`);
     assert.equal(engine.lastExit?.signal, 'SIGKILL');
     assert.equal(engine.lastExit?.expected, false);
-    assert.ok((engine.lastExit?.unresponsiveMs ?? 0) >= 3 * 50);
+    assert.ok((engine.lastExit?.unresponsiveMs ?? 0) > 100, `unresponsive for ${engine.lastExit?.unresponsiveMs} ms`); // three 50 ms polls, less timer slack
     assert.equal(engine.state, 'error');
 
     // The stand-in streams its whole answer whatever the limit: the first words will do.
