@@ -6,9 +6,9 @@
 // the service is created lazily (when the Welcome page opens), and an expression already true at
 // that moment is recorded as seen and never ticks in that session (VS Code 1.139's
 // gettingStartedService). So the keys stay false and are pulsed true for a moment when the user
-// may be looking at the walkthrough: just after activation (the Welcome page opens at start-up by
-// default), when an editor of no public type opens (the Welcome page is one), when a setting
-// changes, when the engine check passes. VS Code persists a tick, so one timely pulse is enough.
+// may be looking at the walkthrough: just after activation if an editor of no public type is open
+// (the Welcome page, VS Code's default start-up editor, is one), when such an editor opens, when a
+// setting changes, when the engine check passes. VS Code persists a tick, so one timely pulse is enough.
 
 import * as vscode from 'vscode';
 import { readConfig } from './config';
@@ -43,8 +43,10 @@ export class WalkthroughContext implements vscode.Disposable {
         if (event.affectsConfiguration('glimpse')) this.pulseAll(0);
       }),
     ];
-    // The Welcome page may be open already (it is VS Code's default start-up editor).
-    this.pulseAll(pulseDelayMs);
+    // The Welcome page may be open already (it is VS Code's default start-up editor). Only then:
+    // a pulse with no Welcome page open would be a key already true when the user opens the
+    // walkthrough a moment later, which VS Code records as seen, never to tick that session.
+    if (vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input === undefined))) this.pulseAll(pulseDelayMs);
   }
 
   /** The engine check passed (or failed): tick "Check the engine" now if it passed. */

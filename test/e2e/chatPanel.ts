@@ -3,12 +3,8 @@
 import type { FrameLocator } from 'playwright-core';
 import type { Workbench } from './harness';
 
-/** Opens the chat panel once the extension is registered; resolves with the panel's frame. */
+/** Opens the chat panel from the command palette (openWorkbench waited for activation); resolves with the panel's frame. */
 export async function openChat(workbench: Workbench): Promise<FrameLocator> {
-  // Contributed commands appear once the remote extension host has registered the extension:
-  // the Explorer's context menu shows when that has happened.
-  await workbench.rightClickExplorerItem('screenshot.png', 'Explain Image');
-  await workbench.page.keyboard.press('Escape');
   await workbench.runCommand('Glimpse: Open Chat');
   const panel = workbench.webviewFrame();
   await panel.locator('.question-input').waitFor({ state: 'visible', timeout: 60_000 });

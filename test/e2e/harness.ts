@@ -1,14 +1,17 @@
 // E2E harness: a real VS Code (code-server) with this repository loaded as the extension under
 // development, opened on the fixture workspace in a real Chromium. openWorkbench() returns once
-// the workbench and its Explorer are up, with helpers for what UI tests do: right-click an
-// Explorer item, run a command from the palette, reach into the webview, take screenshots, and
-// see every network request the page made (to prove, say, that no remote image was fetched).
+// the workbench and its Explorer are up and Glimpse has activated, with helpers for what UI tests
+// do: right-click an Explorer item and click in its menu (contextMenu.ts), run a command from the
+// palette, reach into the webview, wait for a line in the logs, take screenshots, and see every
+// network request the page made (to prove, say, that no remote image was fetched). Each helper
+// waits for a state the page or the logs show, never for a fixed time.
 // Needs `npm run compile && npm run build` and `node scripts/vscode-test/setup.mjs` first.
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { loadVscodeTestScripts, repositoryRoot } from '../vscodeTestScripts';
+import { clickContextMenuItem, exactly, openContextMenu } from './contextMenu';
 
 export interface WorkbenchOptions {
   /** Extra user settings, on top of the tiny model's (glimpse.modelPath, glimpse.mmprojPath, glimpse.threads). */
@@ -50,18 +53,24 @@ export interface Workbench {
   /** The Explorer row of a file or folder of the workspace. */
   explorerItem(name: string): Locator;
   /**
-   * Right-clicks an Explorer item until its context menu shows `menuItem` (an extension's items
-   * appear only once the remote extension host has registered the extension) and returns that
-   * menu item and the label it showed once the menu had settled, with the menu left open.
+   * Right-clicks an Explorer item until its context menu lists `menuItem` (a menu opened before
+   * the workbench registered the extension lacks its items) and returns that menu item and its
+   * label, with the menu left open.
    */
   rightClickExplorerItem(name: string, menuItem: string, timeoutMs?: number): Promise<{ item: Locator; label: string }>;
   /**
-   * Right-clicks an Explorer item and clicks `menuItem` in its context menu, opening the menu again
-   * when it closes under the pointer (the workbench sometimes re-renders it while it settles).
+   * Right-clicks an Explorer item and clicks `menuItem` in its context menu once the item takes a
+   * click; resolves when the menu has closed (the item ran). See contextMenu.ts.
    */
   clickExplorerMenuItem(name: string, menuItem: string): Promise<void>;
-  /** Runs a command by its palette title, e.g. "Glimpse: Open Chat". */
+  /** Runs a command by its palette title, e.g. "Glimpse: Open Chat"; resolves once the palette took it. */
   runCommand(title: string): Promise<void>;
+  /**
+   * Resolves with the `count`-th (default: first) server-side log line (extension host, the Glimpse
+   * channel) matching `pattern`, among those written at or after `since` when given; rejects after
+   * `timeoutMs`.
+   */
+  waitForLogLine(pattern: RegExp, options?: { since?: Date; count?: number; timeoutMs?: number }): Promise<string>;
   /** The extension folder VS Code installed the VSIX into (with installedVsix). */
   installedExtensionFolder(): Promise<string | undefined>;
   /** Every log file the server side wrote (extension host, output channels), concatenated. */
@@ -70,8 +79,10 @@ export interface Workbench {
 }
 
 const workbenchTimeoutMs = 120_000;
-const menuAttemptMs = 3_000;
-const menuSettleMs = 300;
+const logPollMs = 250;
+const paletteTimeoutMs = 10_000;
+/** The line the extension logs at the end of activate(). */
+const activatedLine = /\[info\] Glimpse activated in [\d.]+ ms\./;
 
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const { browser, codeServer, fixtures, paths } = await loadVscodeTestScripts();
@@ -114,7 +125,13 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     // The Explorer lists the folder once the workbench has connected to the server.
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: workbenchTimeoutMs });
 
-    return {
+    const serverLogs = async () => {
+      const root = path.join(server.userDataDirectory, 'logs');
+      const entries = await fs.readdir(root, { recursive: true }).catch(() => [] as string[]);
+      const texts = await Promise.all(entries.filter((entry) => entry.endsWith('.log')).map((entry) => fs.readFile(path.join(root, entry), 'utf8').catch(() => '')));
+      return texts.join('\n');
+    };
+    const workbench: Workbench = {
       page,
       workspace,
       requests,
@@ -128,77 +145,55 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
       webviewFrame: () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame'),
       explorerItem,
       async rightClickExplorerItem(name, menuItem, timeoutMs = 90_000) {
-        const row = explorerItem(name);
-        await row.waitFor({ state: 'visible', timeout: timeoutMs });
-        const item = page.locator('.context-view .monaco-menu .action-label').filter({ hasText: exactly(menuItem) });
-        const started = Date.now();
-        const deadline = started + timeoutMs;
-        for (let attempt = 1; ; attempt++) {
-          try {
-            // Hovering a row shows its path in a hover that can sit over the next row and take the
-            // click: the pointer leaves the Explorer before each attempt.
-            await page.mouse.move(0, 0);
-            await row.click({ button: 'right', timeout: menuAttemptMs });
-            await item.first().waitFor({ state: 'visible', timeout: menuAttemptMs });
-            // The menu ignores a click that comes right after it opened (seen with Glimpse's items at
-            // its bottom, in their own group): let it settle first.
-            await page.waitForTimeout(menuSettleMs);
-            // The menu can also close while it settles (focus moving to a notification or an editor
-            // that opens as the extension activates): read the label now, and try again if it is gone.
-            const label = (await item.first().textContent({ timeout: menuSettleMs }))?.trim() ?? '';
-            if (attempt > 1) console.log(`      ("${menuItem}" appeared on right-click ${attempt}, after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-            return { item: item.first(), label };
-          } catch (error) {
-            await page.keyboard.press('Escape');
-            if (Date.now() > deadline) {
-              const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-              throw new Error(`The context menu of "${name}" did not show "${menuItem}" after ${attempt} attempts in ${timeoutMs / 1000} s (last: ${reason}).`);
-            }
-            await page.waitForTimeout(500);
-          }
-        }
+        const { item, label } = await openContextMenu(page, explorerItem(name), menuItem, timeoutMs);
+        return { item, label };
       },
       async clickExplorerMenuItem(name, menuItem) {
-        const menu = page.locator('.context-view .monaco-menu').first();
-        for (let attempt = 1; ; attempt++) {
-          const { item } = await (this as Workbench).rightClickExplorerItem(name, menuItem);
-          const clicked = await item.click({ timeout: 5_000 }).then(() => true, (error: unknown) => {
-            if (attempt >= 4) throw error;
-            console.log(`      ("${menuItem}" closed before the click; opening the menu again)`);
-            return false;
-          });
-          // A context key that changes while the menu is open (the extension activating, say)
-          // re-renders the menu, and a click in that moment lands on nothing: the menu stays open.
-          if (clicked && await menu.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false)) return;
-          if (clicked) {
-            if (attempt >= 4) throw new Error(`"${menuItem}" was clicked ${attempt} times, and each time the menu stayed open.`);
-            console.log(`      ("${menuItem}" was clicked while the menu re-rendered; clicking again)`);
-          }
-          await page.keyboard.press('Escape');
-        }
+        await clickContextMenuItem(page, explorerItem(name), menuItem);
       },
       async runCommand(title) {
-        const input = page.locator('.quick-input-widget input');
+        const widget = page.locator('.quick-input-widget');
+        const input = widget.locator('input');
         await page.keyboard.press('F1');
-        await input.waitFor({ state: 'visible', timeout: 10_000 });
-        await input.fill(`>${title}`);
-        const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
-        await row.waitFor({ state: 'visible', timeout: 10_000 });
-        await input.press('Enter');
+        await input.waitFor({ state: 'visible', timeout: paletteTimeoutMs });
+        const query = `>${title}`;
+        await input.fill(query);
+        // The palette ranks recently used commands first: the command's row must be the one
+        // Enter takes (a row of the list the query filtered: its aria-label starts with the title).
+        const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactly(title) }) }).first();
+        await row.waitFor({ state: 'visible', timeout: paletteTimeoutMs });
+        if (await row.evaluate((element) => element.classList.contains('focused'))) await input.press('Enter');
+        else await row.click();
+        // Taken: the palette closed, or shows what the command opened (a quick pick of its own).
+        await page.waitForFunction(([selector, typed]) => {
+          const field = (globalThis as unknown as { document: { querySelector(s: string): { value: string; checkVisibility(): boolean } | null } }).document.querySelector(selector);
+          return !field || !field.checkVisibility() || field.value !== typed;
+        }, ['.quick-input-widget input', query] as const, { timeout: paletteTimeoutMs });
+      },
+      async waitForLogLine(pattern, { since, count = 1, timeoutMs = 60_000 } = {}) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          // Oldest first: the logs are several files, each in order.
+          const lines = (await serverLogs()).split('\n')
+            .filter((candidate) => pattern.test(candidate) && (!since || loggedAt(candidate) >= since.getTime()))
+            .sort((a, b) => loggedAt(a) - loggedAt(b));
+          if (lines.length >= count) return lines[count - 1];
+          if (Date.now() > deadline) throw new Error(`${lines.length} of ${count} log lines matched ${pattern}${since ? ` after ${since.toISOString()}` : ''} within ${timeoutMs / 1000} s.`);
+          await new Promise((resolve) => setTimeout(resolve, logPollMs));
+        }
       },
       async installedExtensionFolder() {
         const entries = await fs.readdir(server.extensionsDirectory).catch(() => [] as string[]);
         const folder = entries.find((entry) => entry.startsWith('glimpse-dev.glimpse-'));
         return folder ? path.join(server.extensionsDirectory, folder) : undefined;
       },
-      async serverLogs() {
-        const root = path.join(server.userDataDirectory, 'logs');
-        const entries = await fs.readdir(root, { recursive: true }).catch(() => [] as string[]);
-        const texts = await Promise.all(entries.filter((entry) => entry.endsWith('.log')).map((entry) => fs.readFile(path.join(root, entry), 'utf8').catch(() => '')));
-        return texts.join('\n');
-      },
+      serverLogs,
       dispose,
     };
+    await workbench.waitForLogLine(activatedLine, { timeoutMs: workbenchTimeoutMs }).catch((error: unknown) => {
+      throw new Error(`Glimpse did not activate: ${error instanceof Error ? error.message : String(error)} The extension host's log, for the reason:\n${(server.log())}`);
+    });
+    return workbench;
   } catch (error) {
     if (chromium) {
       await fs.mkdir(paths.screenshotsDirectory, { recursive: true });
@@ -209,7 +204,8 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   }
 }
 
-/** Matches an element whose whole text is `text` (after trimming). */
-function exactly(text: string): RegExp {
-  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+/** When a log line ("2026-12-03 11:41:57.331 [info] …", local time) was written, in ms since the epoch; NaN for other lines. */
+function loggedAt(line: string): number {
+  const stamp = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}\.\d{3}) /.exec(line);
+  return stamp ? new Date(`${stamp[1]}T${stamp[2]}`).getTime() : Number.NaN;
 }

@@ -37,6 +37,11 @@ describe('Paste a screenshot into the chat panel (code-server + Chromium, real e
 
     await panel.locator('.question-input').fill('What is in this screenshot?');
     await panel.locator('.question-input').press('Enter');
+    // The panel shows the question once the extension took it, having cancelled any prefill
+    // running, and none runs during the answer: from here, the first prefill to complete is the
+    // one that follows the answer (the conversation so far, the box empty), the second the draft's.
+    await panel.locator('.turn-user').first().waitFor({ state: 'visible', timeout: 30_000 });
+    const asked = new Date();
     const answer = panel.locator('.turn-assistant').last();
     await answer.locator('.turn-stats').waitFor({ state: 'visible', timeout: 90_000 });
     const question = panel.locator('.turn-user').last();
@@ -47,8 +52,12 @@ describe('Paste a screenshot into the chat panel (code-server + Chromium, real e
     // A follow-up in the same conversation, typed with a pause: the extension prefills the draft
     // (after 0.4 s of quiet; the tiny model reads it in milliseconds), so once sent, only the
     // last words and the turn's closing tokens are new to the server (with the prefill off: 86).
+    // The typing starts once the prefill after the answer is done, and pauses until the Glimpse
+    // log says the draft was prefilled.
+    const prefilled = /\[chat\] prefilled the draft:/;
+    await workbench.waitForLogLine(prefilled, { since: asked, count: 1 });
     await panel.locator('.question-input').pressSequentially('And which colours');
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await workbench.waitForLogLine(prefilled, { since: asked, count: 2 });
     await panel.locator('.question-input').pressSequentially(' does it use?');
     await panel.locator('.question-input').press('Enter');
     const stats = panel.locator('.turn-assistant').nth(1).locator('.turn-stats');
