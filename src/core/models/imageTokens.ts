@@ -1,7 +1,9 @@
 // How many embedding positions (visual tokens) one image takes in the model's context, computed
 // the way libmtmd does for the projector types Glimpse knows, so the prompt budget can be
-// planned before an image is sent. Counts only the image embeddings, not the begin/end marker
-// tokens libmtmd adds around them.
+// planned before an image is sent. The count is what the prompt grows by, as llama-server reports
+// it: the image embeddings plus the marker tokens libmtmd puts around them (tools/mtmd/mtmd.cpp,
+// `img_beg`/`img_end` and the slice templates), each marker being one token of the model's
+// vocabulary as in the published models.
 //
 //  - Fixed-size projectors (`mlp`, `mlp_norm`; `ldp`/`ldpv2` quarter it): every image is resized
 //    to image_size × image_size (tools/mtmd/mtmd-image.cpp `mtmd_image_preprocessor_fixed_size`),
@@ -41,6 +43,17 @@ const fixedSizeDivisors: ReadonlyMap<string, number> = new Map([
 ]);
 const dynamicProjectors = new Set(['qwen2vl_merger', 'qwen2.5vl_merger', 'qwen3vl_merger']);
 
+/** Marker tokens libmtmd adds around one image that is not sliced (`img_beg` + `img_end`). */
+const imageMarkerTokens: ReadonlyMap<string, number> = new Map([
+  ['qwen2vl_merger', 2], // <|vision_start|> … <|vision_end|>
+  ['qwen2.5vl_merger', 2],
+  ['qwen3vl_merger', 2],
+]);
+
+function markersOf(projectorType: string): number {
+  return imageMarkerTokens.get(projectorType) ?? 0;
+}
+
 /** Visual tokens for a `width` × `height` image, or undefined for a projector it cannot predict. */
 export function estimateImageTokens(projector: ImageTokenProjector, image: ImageSize, options: ImageTokenOptions = {}): number | undefined {
   const { patchSize, imageSize } = projector;
@@ -50,14 +63,14 @@ export function estimateImageTokens(projector: ImageTokenProjector, image: Image
   if (divisor !== undefined) {
     if (projector.tiled || imageSize === undefined || imageSize <= 0) return undefined;
     const perSide = Math.floor(imageSize / patchSize);
-    return Math.floor((perSide * perSide) / divisor);
+    return Math.floor((perSide * perSide) / divisor) + markersOf(projector.projectorType);
   }
 
   if (dynamicProjectors.has(projector.projectorType)) {
     const resized = dynamicResolutionSize(projector, image, options);
     if (resized === undefined) return undefined;
     const tokenEdge = patchSize * 2; // clip_n_output_tokens: "2 conv, so double patch size"
-    return Math.floor(resized.width / tokenEdge) * Math.floor(resized.height / tokenEdge);
+    return Math.floor(resized.width / tokenEdge) * Math.floor(resized.height / tokenEdge) + markersOf(projector.projectorType);
   }
   return undefined;
 }
