@@ -7,13 +7,11 @@ import path from 'node:path';
 import { LlamaServer, type LlamaServerConfig } from '../../src/core/engine/llamaServer';
 import { authHeaders, type ChatStreamEvent } from '../../src/core/openai/openAiClient';
 import { GlimpseError } from '../../src/core/errors';
-import { explainImage } from '../../src/core/chat/explainImage';
-import { LocalEngine } from '../../src/core/engine/localEngine';
 import { ensureSyntheticPair, type SyntheticPresetName } from '../fixtures/gguf/presets';
 import { writeBadFiles } from '../fixtures/gguf/badFiles';
 import { writeTestImage } from '../fixtures/images';
 import { estimateImageTokens } from '../../src/core/models/imageTokens';
-import type { PreparedImage } from '../../src/core/images/prepare';
+import { measureImageTokens } from './imageTokenCount';
 import { isAlive } from '../fixtures/processes';
 import { Conversation } from '../../src/core/chat/conversation';
 import { prepareImage } from '../../src/core/images/prepare';
@@ -66,11 +64,7 @@ describe('llama-server supervisor (real engine, tiny pairs)', function () {
   for (const preset of ['tiny-llava', 'tiny-qwen2vl'] as const) {
     it(`${preset}: an image question streams tokens, and the image takes the tokens its projector predicts`, async () => {
       const engine = server(await pairPaths(preset));
-      let sent: PreparedImage | undefined;
-      const result = await explainImage(new LocalEngine(engine), { images: [{ path: image }], question: 'What is this?' }, { maxTokens: 24, temperature: 0, extraBody: { ignore_eos: true } },
-        (phase) => { if (phase.phase === 'prepared-images') sent = phase.images[0]; });
-      const events: ChatStreamEvent[] = [];
-      for await (const event of result.events) events.push(event);
+      const { events, measured, predicted } = await measureImageTokens(engine, image, 24);
       const deltas = events.filter((e) => e.type === 'delta');
       const done = events.at(-1);
       assert.ok(deltas.length >= 2, `expected several streamed chunks, got ${deltas.length}`);
@@ -78,19 +72,8 @@ describe('llama-server supervisor (real engine, tiny pairs)', function () {
       if (done?.type !== 'done') return;
       assert.equal(done.finishReason, 'length');
       assert.equal(done.timings?.predictedTokens, 24);
-
-      // The same prompt without the image: the difference is the image's share of the context.
-      const textOnly = result.turns.map((turn) => ({ role: turn.role, text: turn.text }));
-      let textOnlyTokens = 0;
-      for await (const event of engine.chat(textOnly, { maxTokens: 1, cachePrompt: false })) {
-        if (event.type === 'done') textOnlyTokens = event.usage?.promptTokens ?? 0;
-      }
-      const pair = await engine.pairInfo();
-      assert.ok(pair.vision && sent);
-      const predicted = estimateImageTokens(pair.vision, sent);
       assert.ok(predicted !== undefined && predicted > 0);
-      const imageTokens = (done.usage?.promptTokens ?? 0) - textOnlyTokens;
-      assert.equal(imageTokens, predicted, `image took ${imageTokens} tokens, projector predicts ${predicted}`);
+      assert.equal(measured, predicted, `image took ${measured} tokens, projector predicts ${predicted}`);
     });
   }
 
