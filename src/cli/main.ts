@@ -113,7 +113,11 @@ async function main(argv: string[]): Promise<number> {
     seed: optionalNumber(values.seed, '--seed'),
   };
 
-  const requestTimeoutMs = (optionalNumber(values['request-timeout'], '--request-timeout') ?? 0) * 1000;
+  const requestTimeoutSeconds = optionalNumber(values['request-timeout'], '--request-timeout') ?? 0;
+  if (requestTimeoutSeconds < 0) {
+    throw new GlimpseError('invalid-argument', `--request-timeout needs a number of seconds, 0 or more (0: no limit), got "${values['request-timeout']}".`);
+  }
+  const requestTimeoutMs = requestTimeoutSeconds * 1000;
   const engine = values.remote ? remoteEngine(values.remote, values['remote-model']) : await localEngine(values, modelPath, mmprojPath);
   const asked = withRequestTimeout(engine, requestTimeoutMs);
   const controller = new AbortController();

@@ -95,6 +95,12 @@ describe('glimpse CLI (bundled, real engine)', function () {
     assert.match(result.stderr, /No model given\. Pass --model <model\.gguf> --mmproj <mmproj\.gguf>/);
   });
 
+  it('a negative --request-timeout is refused before a start (0 is the way to say no limit)', async () => {
+    const result = await runCli(['explain', image, '--model', model, '--mmproj', mmproj, '--request-timeout=-5']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /--request-timeout needs a number of seconds, 0 or more \(0: no limit\), got "-5"/);
+  });
+
   it('--gpu-layers reaches llama-server as -ngl; a value that is not a number of layers or "auto" is refused before a start', async () => {
     // Which values mean what is parseGpuLayers' (unit-tested); this checks the flag's way through the CLI.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-cli-ngl-'));

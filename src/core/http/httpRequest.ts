@@ -247,7 +247,7 @@ function idleTimeoutError(serverLabel: string, timeoutMs: number, phase: 'connec
     ? `${serverLabel} stopped sending for ${seconds(timeoutMs)} in the middle of its answer`
     : `${serverLabel} accepted the connection but sent no answer for ${seconds(timeoutMs)}`;
   return new RemoteTimeoutError(
-    `${capitalise(what)}. The server may be overloaded or stuck: try again later. If its model is just slow to read images, raise the idle timeout.`,
+    `${capitalise(what)}. The server may be overloaded or stuck: try again later. If its model is just slow to read large images, crop the image or send a smaller one.`,
     'idle',
   );
 }

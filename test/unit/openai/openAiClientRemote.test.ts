@@ -84,7 +84,7 @@ describe('openAiClient against a failing remote server', () => {
       res.on('close', () => (closed = true));
     };
     await withScriptedServer([stalls, answerHello], async ({ baseUrl }) => {
-      await rejectsWithCode(ask({ baseUrl }, { connectTimeoutMs: 1_000, idleTimeoutMs: 300 }), 'remote-timeout', /stopped sending for 0\.3 s in the middle of its answer.*raise the idle timeout/);
+      await rejectsWithCode(ask({ baseUrl }, { connectTimeoutMs: 1_000, idleTimeoutMs: 300 }), 'remote-timeout', /stopped sending for 0\.3 s in the middle of its answer.*crop the image or send a smaller one/);
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.ok(closed, 'the server saw the connection close');
       await assertStillWorks({ baseUrl }, fast);
