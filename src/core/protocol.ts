@@ -39,7 +39,7 @@ export const errorActions = ['openSettings', 'showLog', 'retry', 'getEngine'] as
 const errorAction = v.picklist(errorActions);
 export type ErrorAction = v.InferOutput<typeof errorAction>;
 
-const engineStatus = v.picklist(['idle', 'loading', 'generating', 'error']);
+const engineStatus = v.picklist(['idle', 'sleeping', 'loading', 'generating', 'error']);
 export type EngineStatus = v.InferOutput<typeof engineStatus>;
 
 const imageViewEntries = {

@@ -29,6 +29,8 @@ export interface GlimpseConfig {
   /** Prefill while typing (the embedded engine only): the draft is evaluated into the server's cache. */
   readonly prefillWhileTyping: boolean;
   readonly startTimeoutSeconds: number;
+  /** glimpse.unloadAfterIdleMinutes: 0 keeps the model loaded. */
+  readonly unloadAfterIdleMinutes: number;
   /** The longest one answer may take; 0: no limit. */
   readonly requestTimeoutSeconds: number;
   readonly maxImageBytes: number;
@@ -50,7 +52,7 @@ export interface GlimpseConfig {
 }
 
 /** Settings that need the engine to restart (or the remote server to be probed again) when they change. */
-export const engineSettings = ['modelPath', 'mmprojPath', 'serverPath', 'threads', 'gpuLayers', 'contextSize', 'startTimeoutSeconds', 'backend', 'remote'] as const;
+export const engineSettings = ['modelPath', 'mmprojPath', 'serverPath', 'threads', 'gpuLayers', 'contextSize', 'startTimeoutSeconds', 'unloadAfterIdleMinutes', 'backend', 'remote'] as const;
 
 function expandPath(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -80,6 +82,7 @@ export function readConfig(): GlimpseConfig {
     temperature: config.get<number>('temperature', explainDefaults.temperature),
     prefillWhileTyping: config.get<boolean>('chat.prefillWhileTyping', true) !== false,
     startTimeoutSeconds: machineValue<number>(config, 'startTimeoutSeconds', 180),
+    unloadAfterIdleMinutes: Math.max(0, machineValue<number>(config, 'unloadAfterIdleMinutes', 15) || 0),
     requestTimeoutSeconds: Math.max(0, config.get<number>('requestTimeoutSeconds', 0) || 0),
     maxImageBytes: config.get<number>('maxImageMegabytes', 50) * 2 ** 20,
     browserPath: machinePath(config, 'browserPath'),
@@ -131,6 +134,7 @@ export function engineConfig(config: GlimpseConfig): LlamaServerConfig | undefin
     gpuLayers: config.gpuLayers,
     contextSize: config.contextSize,
     startTimeoutMs: config.startTimeoutSeconds * 1000,
+    sleepAfterIdleSeconds: config.unloadAfterIdleMinutes * 60,
     ...serverArgsFromEnvironment(),
   };
 }

@@ -33,6 +33,7 @@ const statusOf: Record<EngineState, EngineStatus> = {
   stopped: 'idle',
   starting: 'loading',
   ready: 'idle',
+  sleeping: 'sleeping',
   generating: 'generating',
   error: 'error',
 };

@@ -5,6 +5,7 @@ import type { EngineStatus } from '../core/protocol';
 
 const icons: Record<EngineStatus, string> = {
   idle: '$(eye)',
+  sleeping: '$(eye-closed)',
   loading: '$(loading~spin)',
   generating: '$(sync~spin)',
   error: '$(error)',
@@ -12,6 +13,7 @@ const icons: Record<EngineStatus, string> = {
 
 const words: Record<EngineStatus, string> = {
   idle: 'ready',
+  sleeping: 'asleep: the model is unloaded after a while without questions and loads again on the next one',
   loading: 'loading model…',
   generating: 'answering…',
   error: 'error',

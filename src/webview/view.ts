@@ -36,6 +36,7 @@ export interface ChatViewOptions {
 
 const statusLabels: Record<EngineStatus, string> = {
   idle: 'Idle',
+  sleeping: 'Asleep (model unloaded)',
   loading: 'Loading model',
   generating: 'Generating',
   error: 'Engine error',

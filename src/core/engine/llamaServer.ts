@@ -50,9 +50,16 @@ export interface LlamaServerConfig {
   readonly processRecordDir?: string;
   /** How /health is polled while the server runs, and how much silence counts as stuck (defaults: healthMonitor.ts). */
   readonly healthCheck?: HealthCheckOptions;
+  /**
+   * Unload the model after this many seconds without a request (llama-server's
+   * `--sleep-idle-seconds`: it frees the model, the projector and the KV cache, keeps the process
+   * and its port, and loads them again on the next request). 0 or undefined: never.
+   */
+  readonly sleepAfterIdleSeconds?: number;
 }
 
-export type EngineState = 'stopped' | 'starting' | 'ready' | 'generating' | 'error';
+/** `sleeping`: the process runs with its model unloaded (sleepAfterIdleSeconds); the next request loads it again. */
+export type EngineState = 'stopped' | 'starting' | 'ready' | 'sleeping' | 'generating' | 'error';
 
 export interface EngineLogger {
   info(message: string): void;
@@ -96,6 +103,8 @@ interface Supervision {
   record?: Promise<RecordedEngine | undefined>;
 }
 
+const sleepEnteredLine = /server is entering sleeping state/;
+const sleepExitedLine = /server is exiting sleeping state/;
 const silentLogger: EngineLogger = { info() {}, warn() {}, error() {}, server() {} };
 const defaultStartTimeoutMs = 180_000;
 const stopGraceMs = 3_000;
@@ -290,7 +299,10 @@ export class LlamaServer implements Disposable {
     this.child = child;
     const supervision = this.supervise(child, binary, port);
     const onOutput = (data: Buffer) => {
-      for (const line of this.output.push(data.toString('utf8'))) this.logger.server(line);
+      for (const line of this.output.push(data.toString('utf8'))) {
+        this.logger.server(line);
+        if (child === this.child) this.followSleep(line);
+      }
     };
     child.stdout?.on('data', onOutput);
     child.stderr?.on('data', onOutput);
@@ -313,6 +325,19 @@ export class LlamaServer implements Disposable {
     this.setState('ready');
     this.logger.info(`llama-server is ready on port ${port} after ${running.startMs} ms (pid ${child.pid}).`);
     return running;
+  }
+
+  /**
+   * The server's own log says when it unloads the model and when it loads it again
+   * (tools/server/server-context.cpp `handle_sleeping_state`); a request in flight keeps `generating`.
+   */
+  private followSleep(line: string): void {
+    if (sleepEnteredLine.test(line) && this.running && this.activeRequests === 0) {
+      this.setState('sleeping');
+      this.logger.info(`llama-server unloaded the model after ${this.config.sleepAfterIdleSeconds} s without a request; the next request loads it again.`);
+    } else if (sleepExitedLine.test(line) && this.stateValue === 'sleeping') {
+      this.setState('ready');
+    }
   }
 
   /** Ends an engine left by an editor that died (when this server has a record folder). */
@@ -354,7 +379,7 @@ export class LlamaServer implements Disposable {
   }
 
   private serverArguments(port: number, apiKey: string, binary: LocatedServer): string[] {
-    const { modelPath, mmprojPath, threads, gpuLayers, contextSize, parallel, extraArgs } = this.config;
+    const { modelPath, mmprojPath, threads, gpuLayers, contextSize, parallel, extraArgs, sleepAfterIdleSeconds } = this.config;
     const args = ['-m', modelPath];
     if (mmprojPath) args.push('--mmproj', mmprojPath);
     args.push('--host', '127.0.0.1', '--port', String(port), '--api-key', apiKey, '--no-webui');
@@ -362,6 +387,7 @@ export class LlamaServer implements Disposable {
     args.push('-c', String(contextSize ?? 4096));
     args.push('--parallel', String(parallel ?? 1));
     if (gpuLayers !== undefined) args.push('-ngl', String(gpuLayers));
+    if (sleepAfterIdleSeconds !== undefined && sleepAfterIdleSeconds > 0) args.push('--sleep-idle-seconds', String(Math.round(sleepAfterIdleSeconds)));
     // Fitting layers to device memory only matters with an accelerator; on a CPU-only build it is
     // a dry-run load that costs 0.6–0.8 s of every start (measured with the bench pair).
     if (binary.accelerators.length === 0 && !(extraArgs ?? []).some((a) => a === '-fit' || a === '--fit')) args.push('--fit', 'off');
