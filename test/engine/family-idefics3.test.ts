@@ -71,8 +71,11 @@ describe('SmolVLM family (idefics3) in llama-server (tiny pairs)', function () {
       for (const { width, height } of imageSizes) {
         it(`a ${width}×${height} image takes the tokens Glimpse predicts`, async () => {
           const started = Date.now();
-          const { measured, predicted, sent } = await measureImageTokens(engine, images.get(`${width}×${height}`)!, 1);
-          report.push(`${preset} ${width}×${height} (sent ${sent.width}×${sent.height}): measured ${measured}, predicted ${predicted}, ${Date.now() - started} ms`);
+          const { measured, predicted, sent, events } = await measureImageTokens(engine, images.get(`${width}×${height}`)!, 1);
+          const done = events.at(-1);
+          const promptMs = done?.type === 'done' ? Math.round(done.timings?.promptMs ?? NaN) : NaN;
+          report.push(`${preset} ${width}×${height} (sent ${sent.width}×${sent.height}): measured ${measured}, predicted ${predicted}; ` +
+            `${Date.now() - started} ms in all, the server's prompt with the image ${promptMs} ms`);
           assert.ok(Math.max(sent.width, sent.height) <= 2048, `sent ${sent.width}×${sent.height}, more than libmtmd keeps`);
           assert.equal(measured, predicted, `the image took ${measured} tokens, Glimpse predicts ${predicted}`);
         });

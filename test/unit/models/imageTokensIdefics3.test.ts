@@ -4,9 +4,11 @@
 // factor 4, longest edge 2048. Per tile and for the overview: (512/16)² / 4² = 64 embeddings; each
 // tile 2 markers, each row but the last 1, the overview 4:
 //   tokens = tiles·66 + (rows − 1) + 64 + 4.
-// Plus the budget Glimpse sends such an image with, and the projector fields read from the tiny pair.
+// Plus the budget Glimpse sends such an image with, the projector fields read from the tiny pair,
+// and the count the chat shows for a prepared image.
 
 import assert from 'node:assert/strict';
+import { describeLocalPair } from '../../../src/core/engine/localEngine';
 import { imageBudgetFor } from '../../../src/core/models/imageBudget';
 import { estimateImageTokens, ImageTokenProjector } from '../../../src/core/models/imageTokens';
 import { idefics3Slicing } from '../../../src/core/models/imageTokensIdefics3';
@@ -71,5 +73,7 @@ describe('estimateImageTokens: idefics3 (SmolVLM)', () => {
     );
     assert.equal(estimateImageTokens(info.vision, { width: 1280, height: 4000 }), 599);
     assert.deepEqual(imageBudgetFor(info), { maxLongSide: 2048 });
+    // what the chat shows under "What the model sees" for the page as sent (655×2048)
+    assert.equal(describeLocalPair(info).imageTokens?.(655, 2048), 599);
   });
 });
