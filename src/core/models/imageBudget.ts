@@ -6,6 +6,12 @@
 //  - Dynamic-resolution projectors (Qwen2-VL family) spend one token per (2·patch)² pixels; the
 //    pixel cap keeps an image at `maxImageTokens` tokens (default 1024: ~1036×775 at patch 14),
 //    which bounds encode time on a CPU while keeping screenshot text readable.
+//  - idefics3 (SmolVLM) resizes every image, up or down, to its preprocessing size on the long side
+//    (`clip.vision.preproc_image_size`, 2048 for SmolVLM 256M/500M) before cutting it into tiles, so
+//    that is the budget: more pixels are thrown away by libmtmd, fewer are upscaled again and lose
+//    detail. The token count depends only on the aspect ratio (imageTokensIdefics3.ts). Without the
+//    key, libmtmd rounds each side to whole tiles of image_size, so the image is sent as it is, up
+//    to the general long side.
 
 import type { ImageBudget } from '../images/budget';
 import type { ModelPairInfo } from './pairCheck';
@@ -19,6 +25,9 @@ export function imageBudgetFor(pair: ModelPairInfo, maxImageTokens = defaultMaxI
   if (vision.spatialMergeSize !== undefined && vision.patchSize) {
     const tokenEdge = vision.patchSize * vision.spatialMergeSize;
     return { maxLongSide: generalLongSide * 2, maxPixels: maxImageTokens * tokenEdge * tokenEdge };
+  }
+  if (vision.projectorType === 'idefics3') {
+    return { maxLongSide: vision.preprocessImageSize && vision.preprocessImageSize > 0 ? vision.preprocessImageSize : generalLongSide };
   }
   if (vision.tiled) return { maxLongSide: generalLongSide };
   if (vision.imageSize) return { maxLongSide: Math.max(448, vision.imageSize * 2) };

@@ -15,10 +15,14 @@
 //    llama-server's --image-min-tokens / --image-max-tokens override them (clip.cpp
 //    `load_hparams`: `set_limit_image_tokens(8, 4096)`); tokens are (w / 2p) × (h / 2p)
 //    (`clip_n_output_tokens`).
+//  - `idefics3` (SmolVLM): the image is cut into image_size tiles plus an overview, each wrapped in
+//    marker tokens (imageTokensIdefics3.ts).
 
 import type { VisionProjectorInfo } from './pairCheck';
+import { idefics3Slicing } from './imageTokensIdefics3';
 
-export type ImageTokenProjector = Pick<VisionProjectorInfo, 'projectorType' | 'imageSize' | 'patchSize' | 'spatialMergeSize' | 'tiled'>;
+export type ImageTokenProjector = Pick<VisionProjectorInfo, 'projectorType' | 'imageSize' | 'patchSize' | 'spatialMergeSize' | 'tiled'> &
+  Partial<Pick<VisionProjectorInfo, 'scaleFactor' | 'preprocessImageSize'>>;
 
 export interface ImageTokenOptions {
   /** llama-server `--image-min-tokens` (dynamic-resolution projectors). */
@@ -64,6 +68,11 @@ export function estimateImageTokens(projector: ImageTokenProjector, image: Image
     if (projector.tiled || imageSize === undefined || imageSize <= 0) return undefined;
     const perSide = Math.floor(imageSize / patchSize);
     return Math.floor((perSide * perSide) / divisor) + markersOf(projector.projectorType);
+  }
+
+  if (projector.projectorType === 'idefics3') {
+    if (imageSize === undefined) return undefined;
+    return idefics3Slicing({ ...projector, imageSize, patchSize }, image.width, image.height)?.tokens;
   }
 
   if (dynamicProjectors.has(projector.projectorType)) {

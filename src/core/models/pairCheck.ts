@@ -61,6 +61,10 @@ export interface VisionProjectorInfo {
   readonly visionEmbeddingLength: number | undefined;
   /** `clip.vision.image_grid_pinpoints` present: the image is tiled (LLaVA-1.6 style). */
   readonly tiled: boolean;
+  /** `clip.vision.projector.scale_factor`: pixel-shuffle factor per side (idefics3: 4 in SmolVLM 256M/500M). */
+  readonly scaleFactor?: number;
+  /** `clip.vision.preproc_image_size`: the longest edge libmtmd resizes an image to before slicing it (idefics3: 2048). */
+  readonly preprocessImageSize?: number;
 }
 
 /** Projector types whose merge size clip.cpp defaults to 2 when the key is absent. */
@@ -174,7 +178,13 @@ function describeProjector(info: GgufInfo, modelInfo: GgufInfo): VisionProjector
     projectionWidth: projectorWidth(info, projectorType)?.width,
     visionEmbeddingLength: info.number('clip.vision.embedding_length'),
     tiled: info.metadata.has('clip.vision.image_grid_pinpoints'),
+    ...optionalNumber('scaleFactor', info.number('clip.vision.projector.scale_factor')),
+    ...optionalNumber('preprocessImageSize', info.number('clip.vision.preproc_image_size')),
   };
+}
+
+function optionalNumber<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }
 
 /** Why a model without a projector cannot take images, and what to do (CLI and extension alike). */
