@@ -68,7 +68,10 @@ describe('Gemma 3 and Qwen2.5-VL families (real engine, tiny pairs)', function (
         assert.ok(deltas.length >= 2, `${image.label}: expected several streamed chunks, got ${deltas.length}`);
         assert.equal(done?.type === 'done' ? done.timings?.predictedTokens : undefined, 8, `${image.label}: 8 tokens generated`);
         assert.equal(measured, predicted, `${image.label} (${image.width}×${image.height}, sent ${sent.width}×${sent.height}): llama-server counted ${measured}, Glimpse estimates ${predicted}`);
-        rows.push(`${image.label} ${image.width}×${image.height} sent ${sent.width}×${sent.height}: ${measured} tokens (estimate ${predicted}), answer ${answerMs.toFixed(0)} ms`);
+        const timings = done?.type === 'done' ? done.timings : undefined;
+        rows.push(`${image.label} ${image.width}×${image.height} sent ${sent.width}×${sent.height}: ${measured} tokens (estimate ${predicted}); ` +
+          `server: prompt ${timings?.promptTokens} tokens incl. image encode in ${timings?.promptMs.toFixed(0)} ms, ${timings?.predictedTokens} generated in ` +
+          `${timings?.predictedMs.toFixed(0)} ms; whole measurement (prepare, answer, text-only rerun) ${answerMs.toFixed(0)} ms`);
       }
       console.log(`      ${preset}: model ${files.model.fileSize} B, mmproj ${files.projector.fileSize} B, load ${loadMs.toFixed(0)} ms\n        ${rows.join('\n        ')}`);
     });
