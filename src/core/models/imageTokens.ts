@@ -17,7 +17,7 @@
 //    (`clip_n_output_tokens`). Qwen2.5-VL's window attention changes nothing here: same patch
 //    size, merge, limits and count as Qwen2-VL (checked in clip.cpp at de3ff81).
 //  - `gemma3`: fixed size too (mtmd.cpp uses `mtmd_image_preprocessor_fixed_size`: every image
-//    becomes 896 × 896 in the published files), then the patch grid is average-pooled by
+//    is fitted, padded, into 896 × 896 in the published files), then the patch grid is average-pooled by
 //    n_merge per side (4 unless `clip.vision.projector.scale_factor` says otherwise): 64² patches
 //    → 16² = 256 embeddings (`clip_n_output_tokens`), between `<start_of_image>` and
 //    `<end_of_image>`.
