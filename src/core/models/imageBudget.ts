@@ -1,7 +1,10 @@
 // How large an image Glimpse sends to a given model. Sending more pixels than the projector uses
 // costs base64, transfer and resize time for nothing; sending fewer loses text in screenshots.
 //  - Fixed-size projectors (LLaVA-1.5 `mlp`, …) resize every image to image_size²: twice that on the
-//    long side keeps the server's own resize sharp and the payload small.
+//    long side keeps the server's own resize sharp and the payload small. Gemma 3 (`gemma3`) is one:
+//    libmtmd fits every image into 896 × 896 (its image_size; aspect kept, the rest padded:
+//    clip.cpp's default PAD_CEIL), so up to 1792 px on the long side is sent; more pixels would
+//    not add a single token (always 256).
 //  - Tiled projectors (LLaVA-1.6 grid pinpoints) use up to ~3 tiles a side: 1344 px.
 //  - Dynamic-resolution projectors (Qwen2-VL family) spend one token per (2·patch)² pixels; the
 //    pixel cap keeps an image at `maxImageTokens` tokens (default 1024: ~1036×775 at patch 14),

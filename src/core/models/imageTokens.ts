@@ -17,6 +17,13 @@
 //    (`clip_n_output_tokens`).
 //  - `idefics3` (SmolVLM): the image is cut into image_size tiles plus an overview, each wrapped in
 //    marker tokens (imageTokensIdefics3.ts).
+//  - Qwen2.5-VL's window attention changes nothing here: same patch size, merge, limits and count
+//    as Qwen2-VL (checked in clip.cpp at de3ff81).
+//  - `gemma3`: fixed size too (mtmd.cpp uses `mtmd_image_preprocessor_fixed_size`: every image
+//    is fitted, padded, into 896 × 896 in the published files), then the patch grid is average-pooled by
+//    n_merge per side (4 unless `clip.vision.projector.scale_factor` says otherwise): 64² patches
+//    → 16² = 256 embeddings (`clip_n_output_tokens`), between `<start_of_image>` and
+//    `<end_of_image>`.
 
 import type { VisionProjectorInfo } from './pairCheck';
 import { idefics3Slicing } from './imageTokensIdefics3';
@@ -45,6 +52,8 @@ const fixedSizeDivisors: ReadonlyMap<string, number> = new Map([
   ['ldp', 4],
   ['ldpv2', 4],
 ]);
+/** Fixed-size projectors that average-pool the patch grid, with clip.cpp's default n_merge. */
+const pooledProjectorDefaults: ReadonlyMap<string, number> = new Map([['gemma3', 4]]);
 const dynamicProjectors = new Set(['qwen2vl_merger', 'qwen2.5vl_merger', 'qwen3vl_merger']);
 
 /** Marker tokens libmtmd adds around one image that is not sliced (`img_beg` + `img_end`). */
@@ -52,6 +61,7 @@ const imageMarkerTokens: ReadonlyMap<string, number> = new Map([
   ['qwen2vl_merger', 2], // <|vision_start|> … <|vision_end|>
   ['qwen2.5vl_merger', 2],
   ['qwen3vl_merger', 2],
+  ['gemma3', 2], // <start_of_image> … <end_of_image>
 ]);
 
 function markersOf(projectorType: string): number {
@@ -73,6 +83,15 @@ export function estimateImageTokens(projector: ImageTokenProjector, image: Image
   if (projector.projectorType === 'idefics3') {
     if (imageSize === undefined) return undefined;
     return idefics3Slicing({ ...projector, imageSize, patchSize }, image.width, image.height)?.tokens;
+  }
+
+  const defaultPooling = pooledProjectorDefaults.get(projector.projectorType);
+  if (defaultPooling !== undefined) {
+    if (imageSize === undefined || imageSize <= 0) return undefined;
+    const pooling = projector.scaleFactor ?? defaultPooling;
+    if (pooling <= 0) return undefined;
+    const perSide = Math.floor(imageSize / patchSize);
+    return Math.floor((perSide * perSide) / (pooling * pooling)) + markersOf(projector.projectorType);
   }
 
   if (dynamicProjectors.has(projector.projectorType)) {

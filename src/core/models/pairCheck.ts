@@ -2,13 +2,15 @@
 // them, so a wrong pick gets a message that says what to change instead of a crashed engine:
 // the model must be a language model, the projector a `clip` file with a vision encoder, and the
 // projector's output width must equal the model's input width (libmtmd's own check, in
-// tools/mtmd/mtmd.cpp, which otherwise fails at load time with a terse "mismatch" line).
+// tools/mtmd/mtmd.cpp, which otherwise fails at load time with a terse "mismatch" line), and a
+// Qwen2-VL model must not get a Qwen2.5-VL projector or the reverse (qwenVlFamily.ts).
 
 import * as path from 'node:path';
 import { GlimpseError } from '../errors';
 import { GgufInfo, readGgufInfo } from './ggufInfo';
 import { llamaCppArchitectures, llamaCppCommit, llamaCppProjectorTypes } from './llamaCppNames';
 import { projectorWidth } from './projectorWidth';
+import { requireSameQwenVlFamily } from './qwenVlFamily';
 
 export interface ModelPair {
   readonly modelPath: string;
@@ -61,7 +63,11 @@ export interface VisionProjectorInfo {
   readonly visionEmbeddingLength: number | undefined;
   /** `clip.vision.image_grid_pinpoints` present: the image is tiled (LLaVA-1.6 style). */
   readonly tiled: boolean;
-  /** `clip.vision.projector.scale_factor`: pixel-shuffle factor per side (idefics3: 4 in SmolVLM 256M/500M). */
+  /**
+   * `clip.vision.projector.scale_factor`: how much the projector shrinks each side of the patch
+   * grid (idefics3's pixel shuffle: 4 in SmolVLM 256M/500M; gemma3's average pooling: 4 when the
+   * key is absent, as in the published files).
+   */
   readonly scaleFactor?: number;
   /** `clip.vision.preproc_image_size`: the longest edge libmtmd resizes an image to before slicing it (idefics3: 2048). */
   readonly preprocessImageSize?: number;
@@ -96,6 +102,8 @@ export async function checkModelPair(pair: ModelPair, options: PairCheckOptions 
       { detail: `model: ${model.modelPath}\nprojector: ${projector.mmprojPath}`, optionsToChange: ['mmprojPath'] },
     );
   }
+  // Same width, different family (Qwen2-VL 7B and Qwen2.5-VL 7B are both 3584 wide)
+  requireSameQwenVlFamily(modelInfo, projector.projectorType, projector.mmprojPath);
   return { ...model, vision: projector };
 }
 
