@@ -52,8 +52,17 @@ export function projectorWidth(info: GgufInfo, projectorType: string): Projector
   return { width: fromMetadata, source: 'metadata', known: rule !== undefined };
 }
 
-/** Qwen3-VL feeds extra "deepstack" features: one more model width per layer that has them. */
+/**
+ * Qwen3-VL feeds extra "deepstack" features: one more model width per vision block that has a
+ * deepstack merger. clip.cpp `load_tensors` looks for `v.deepstack.N.fc1.weight` only on the
+ * blocks it loads (N below `clip.vision.block_count`) and counts each one it finds; the text
+ * model's side is `qwen3vl.n_deepstack_layers` (pairCheck.ts).
+ */
 function deepstackLayers(info: GgufInfo, projectorType: string): number {
   if (projectorType !== 'qwen3vl_merger') return 0;
-  return info.tensors.filter((tensor) => /^v\.deepstack\.\d+\.fc1\.weight$/.test(tensor.name)).length;
+  const blocks = info.number('clip.vision.block_count') ?? Infinity;
+  return info.tensors.filter((tensor) => {
+    const match = /^v\.deepstack\.(\d+)\.fc1\.weight$/.exec(tensor.name);
+    return match !== null && Number(match[1]) < blocks;
+  }).length;
 }
