@@ -4,8 +4,9 @@
 //    long side keeps the server's own resize sharp and the payload small.
 //  - Tiled projectors (LLaVA-1.6 grid pinpoints) use up to ~3 tiles a side: 1344 px.
 //  - Dynamic-resolution projectors (Qwen2-VL family) spend one token per (2·patch)² pixels; the
-//    pixel cap keeps an image at `maxImageTokens` tokens (default 1024: ~1036×775 at patch 14),
-//    which bounds encode time on a CPU while keeping screenshot text readable.
+//    pixel cap keeps an image at `maxImageTokens` tokens (default 1024: ~1036×775 at patch 14,
+//    ~1182×887 at Qwen3-VL's patch 16), which bounds encode time on a CPU while keeping
+//    screenshot text readable.
 
 import type { ImageBudget } from '../images/budget';
 import type { ModelPairInfo } from './pairCheck';

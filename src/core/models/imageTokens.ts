@@ -13,8 +13,9 @@
 //    pixel count (mtmd-image.cpp `calc_size_preserved_ratio`, called by
 //    `mtmd_image_preprocessor_dyn_size`); the limits are 8 and 4096 merged tokens unless
 //    llama-server's --image-min-tokens / --image-max-tokens override them (clip.cpp
-//    `load_hparams`: `set_limit_image_tokens(8, 4096)`); tokens are (w / 2p) × (h / 2p)
-//    (`clip_n_output_tokens`).
+//    `load_hparams`: `set_limit_image_tokens(8, 4096)`, one case shared by all three); tokens are
+//    (w / 2p) × (h / 2p) (`clip_n_output_tokens`). Qwen2-VL and 2.5-VL have 14 px patches (28 px
+//    per token), Qwen3-VL 16 px (32 px per token): the patch size comes from the projector file.
 
 import type { VisionProjectorInfo } from './pairCheck';
 
