@@ -29,6 +29,7 @@ const rules: ReadonlyMap<string, TensorRule> = new Map([
   ['qwen2.5o', { tensor: 'mm.2.bias', dimension: 0 }], // vision side of Qwen2.5-Omni
   ['qwen3vl_merger', { tensor: 'mm.2.bias', dimension: 0 }], // times (1 + deepstack layers)
   ['gemma3', { tensor: 'mm.input_projection.weight', dimension: 0 }],
+  ['gemma4v', { tensor: 'mm.input_projection.weight', dimension: 1 }], // ne[1] here, ne[0] for gemma3
   ['idefics3', { tensor: 'mm.model.fc.weight', dimension: 1 }], // SmolVLM
   ['pixtral', { tensor: 'mm.2.weight', dimension: 1 }],
   ['lightonocr', { tensor: 'mm.2.weight', dimension: 1 }],
