@@ -7,10 +7,37 @@
 // kernel is `clip.vision.projector.scale_factor`, 3 when absent.
 
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { GlimpseError } from '../../../src/core/errors';
 import { imageBudgetFor } from '../../../src/core/models/imageBudget';
 import { dynamicResolutionSize, estimateImageTokens, ImageTokenProjector } from '../../../src/core/models/imageTokens';
 import { checkModelPair } from '../../../src/core/models/pairCheck';
-import { ensureSyntheticPair, testModelsDirectory } from '../../fixtures/gguf/presets';
+import { gemma4VisionContents, type Gemma4VisionShape } from '../../fixtures/gguf/families/gemma4';
+import { ensureSyntheticPair, testGeneratedDirectory, testModelsDirectory } from '../../fixtures/gguf/presets';
+import { writeGguf } from '../../fixtures/gguf/writer';
+
+const tinyVision: Gemma4VisionShape = {
+  name: 'gemma4v-variant',
+  embeddingLength: 32,
+  blockCount: 1,
+  headCount: 2,
+  feedForwardLength: 64,
+  patchSize: 16,
+  poolingKernel: 3,
+  positionTableSize: 64,
+  projectionDimension: 1536,
+  matrixType: 'F32',
+  layerNormEpsilon: 1e-6,
+};
+
+async function writeVariant(fileName: string, shape: Gemma4VisionShape): Promise<string> {
+  const directory = testGeneratedDirectory('family-gemma4');
+  await fs.mkdir(directory, { recursive: true });
+  const file = path.join(directory, fileName);
+  await writeGguf(file, gemma4VisionContents(shape), { seed: 3 });
+  return file;
+}
 
 const gemma4: ImageTokenProjector = { projectorType: 'gemma4v', imageSize: 224, patchSize: 16, spatialMergeSize: 3, tiled: false };
 
@@ -59,5 +86,25 @@ describe('checkModelPair and imageBudgetFor: tiny-gemma4', () => {
   it('budget: 1024 tokens of 48 × 48 pixels (2 359 296), long side up to 2688', async () => {
     const pair = await ensureSyntheticPair('tiny-gemma4', testModelsDirectory('tiny-gemma4'));
     assert.deepEqual(imageBudgetFor(await checkModelPair(pair)), { maxLongSide: 2688, maxPixels: 2_359_296 });
+  });
+
+  it('a pooling kernel written in clip.vision.projector.scale_factor is read (4: one token per 64 × 64 pixels)', async () => {
+    const model = await ensureSyntheticPair('tiny-gemma4', testModelsDirectory('tiny-gemma4'));
+    const mmprojPath = await writeVariant('mmproj-pool4.gguf', { ...tinyVision, poolingKernel: 4 });
+    const info = await checkModelPair({ modelPath: model.modelPath, mmprojPath });
+    assert.ok(info.vision);
+    assert.equal(info.vision && info.vision.spatialMergeSize, 4);
+  });
+
+  it('a gemma4v projector 64 wide (by mm.input_projection) is refused for the 1536-wide model, even if its key claims 1536', async () => {
+    const model = await ensureSyntheticPair('tiny-gemma4', testModelsDirectory('tiny-gemma4'));
+    const contents = gemma4VisionContents({ ...tinyVision, projectionDimension: 64 });
+    const metadata = contents.metadata.map(([key, value]) => (key === 'clip.vision.projection_dim' ? ([key, { kind: 'uint32', value: 1536 }] as const) : ([key, value] as const)));
+    const directory = testGeneratedDirectory('family-gemma4');
+    await fs.mkdir(directory, { recursive: true });
+    const mmprojPath = path.join(directory, 'mmproj-64wide.gguf');
+    await writeGguf(mmprojPath, { metadata, tensors: contents.tensors }, { seed: 3 });
+    await assert.rejects(checkModelPair({ modelPath: model.modelPath, mmprojPath }), (error: GlimpseError) =>
+      error.code === 'pair-mismatch' && /produces 64-wide embeddings, the model expects 1536/.test(error.message));
   });
 });
