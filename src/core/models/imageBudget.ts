@@ -7,8 +7,9 @@
 //    not add a single token (always 256).
 //  - Tiled projectors (LLaVA-1.6 grid pinpoints) use up to ~3 tiles a side: 1344 px.
 //  - Dynamic-resolution projectors (Qwen2-VL family) spend one token per (2·patch)² pixels; the
-//    pixel cap keeps an image at `maxImageTokens` tokens (default 1024: ~1036×775 at patch 14),
-//    which bounds encode time on a CPU while keeping screenshot text readable.
+//    pixel cap keeps an image at `maxImageTokens` tokens (default 1024: ~1036×775 at patch 14,
+//    ~1182×887 at Qwen3-VL's patch 16), which bounds encode time on a CPU while keeping
+//    screenshot text readable.
 //  - idefics3 (SmolVLM) resizes every image, up or down, to its preprocessing size on the long side
 //    (`clip.vision.preproc_image_size`, 2048 for SmolVLM 256M/500M) before cutting it into tiles, so
 //    that is the budget: more pixels are thrown away by libmtmd, fewer are upscaled again and lose

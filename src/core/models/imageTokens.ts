@@ -13,8 +13,12 @@
 //    pixel count (mtmd-image.cpp `calc_size_preserved_ratio`, called by
 //    `mtmd_image_preprocessor_dyn_size`); the limits are 8 and 4096 merged tokens unless
 //    llama-server's --image-min-tokens / --image-max-tokens override them (clip.cpp
-//    `load_hparams`: `set_limit_image_tokens(8, 4096)`); tokens are (w / 2p) × (h / 2p)
-//    (`clip_n_output_tokens`).
+//    `load_hparams`: `set_limit_image_tokens(8, 4096)`, one case shared by all three); tokens are
+//    (w / 2p) × (h / 2p) (`clip_n_output_tokens`). Qwen2-VL and 2.5-VL have 14 px patches (28 px
+//    per token), Qwen3-VL 16 px (32 px per token): the patch size comes from the projector file.
+//  - Gemma 4 (`gemma4v`): the same resize with align = patch × pooling kernel (16 × 3 = 48 px),
+//    limits 70 and 1120 tokens (`set_limit_image_tokens(70, 1120)`), one token per pooled
+//    48 × 48 block (`clip_n_output_tokens`: patches / merge²), between <|image> and <image|>.
 //  - `idefics3` (SmolVLM): the image is cut into image_size tiles plus an overview, each wrapped in
 //    marker tokens (imageTokensIdefics3.ts).
 //  - Qwen2.5-VL's window attention changes nothing here: same patch size, merge, limits and count
@@ -46,6 +50,13 @@ export interface ImageSize {
 const qwenDefaultMinTokens = 8;
 const qwenDefaultMaxTokens = 4096;
 
+/** Token limits other dynamic-resolution types set in clip.cpp `load_hparams`. */
+const dynamicTokenLimits: ReadonlyMap<string, { readonly min: number; readonly max: number }> = new Map([
+  ['gemma4v', { min: 70, max: 1120 }],
+]);
+/** Types whose tokens are (patch × merge)² pixels; the Qwen family's are (2 · patch)² whatever the merge. */
+const mergeSizedTokens = new Set(['gemma4v']);
+
 const fixedSizeDivisors: ReadonlyMap<string, number> = new Map([
   ['mlp', 1],
   ['mlp_norm', 1],
@@ -54,7 +65,7 @@ const fixedSizeDivisors: ReadonlyMap<string, number> = new Map([
 ]);
 /** Fixed-size projectors that average-pool the patch grid, with clip.cpp's default n_merge. */
 const pooledProjectorDefaults: ReadonlyMap<string, number> = new Map([['gemma3', 4]]);
-const dynamicProjectors = new Set(['qwen2vl_merger', 'qwen2.5vl_merger', 'qwen3vl_merger']);
+const dynamicProjectors = new Set(['qwen2vl_merger', 'qwen2.5vl_merger', 'qwen3vl_merger', 'gemma4v']);
 
 /** Marker tokens libmtmd adds around one image that is not sliced (`img_beg` + `img_end`). */
 const imageMarkerTokens: ReadonlyMap<string, number> = new Map([
@@ -62,6 +73,7 @@ const imageMarkerTokens: ReadonlyMap<string, number> = new Map([
   ['qwen2.5vl_merger', 2],
   ['qwen3vl_merger', 2],
   ['gemma3', 2], // <start_of_image> … <end_of_image>
+  ['gemma4v', 2], // <|image> … <image|>
 ]);
 
 function markersOf(projectorType: string): number {
@@ -97,7 +109,9 @@ export function estimateImageTokens(projector: ImageTokenProjector, image: Image
   if (dynamicProjectors.has(projector.projectorType)) {
     const resized = dynamicResolutionSize(projector, image, options);
     if (resized === undefined) return undefined;
-    const tokenEdge = patchSize * 2; // clip_n_output_tokens: "2 conv, so double patch size"
+    const tokenEdge = mergeSizedTokens.has(projector.projectorType)
+      ? patchSize * (projector.spatialMergeSize ?? 2) // clip_n_output_tokens: patches / merge²
+      : patchSize * 2; // clip_n_output_tokens: "2 conv, so double patch size"
     return Math.floor(resized.width / tokenEdge) * Math.floor(resized.height / tokenEdge) + markersOf(projector.projectorType);
   }
   return undefined;
@@ -105,7 +119,7 @@ export function estimateImageTokens(projector: ImageTokenProjector, image: Image
 
 /** The size libmtmd resizes an image to for a dynamic-resolution (Qwen2-VL family) projector. */
 export function dynamicResolutionSize(
-  projector: Pick<ImageTokenProjector, 'patchSize' | 'spatialMergeSize'>,
+  projector: Pick<ImageTokenProjector, 'patchSize' | 'spatialMergeSize'> & { readonly projectorType?: string },
   image: ImageSize,
   options: ImageTokenOptions = {},
 ): ImageSize | undefined {
@@ -114,10 +128,11 @@ export function dynamicResolutionSize(
   const merge = projector.spatialMergeSize ?? 2;
   const align = patchSize * merge;
   const tokenArea = align * align;
+  const limits = dynamicTokenLimits.get(projector.projectorType ?? '') ?? { min: qwenDefaultMinTokens, max: qwenDefaultMaxTokens };
   return sizePreservingRatio(image, {
     align,
-    minPixels: (options.minTokens ?? qwenDefaultMinTokens) * tokenArea,
-    maxPixels: (options.maxTokens ?? qwenDefaultMaxTokens) * tokenArea,
+    minPixels: (options.minTokens ?? limits.min) * tokenArea,
+    maxPixels: (options.maxTokens ?? limits.max) * tokenArea,
   });
 }
 

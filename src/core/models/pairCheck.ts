@@ -55,7 +55,7 @@ export interface VisionProjectorInfo {
   /** `clip.vision.image_size`: the fixed input size for fixed-size projectors. */
   readonly imageSize: number | undefined;
   readonly patchSize: number | undefined;
-  /** Patches merged per side (Qwen2-VL family); undefined when the projector does not merge. */
+  /** Patches merged per side (Qwen2-VL family; Gemma 4's pooling); undefined when the projector does not merge. */
   readonly spatialMergeSize: number | undefined;
   /** Width of the embeddings it produces (see projectorWidth.ts). */
   readonly projectionWidth: number | undefined;
@@ -73,12 +73,16 @@ export interface VisionProjectorInfo {
   readonly preprocessImageSize?: number;
 }
 
-/** Projector types whose merge size clip.cpp defaults to 2 when the key is absent. */
+/** Projector types whose merge size clip.cpp defaults when the key is absent. */
 const mergingProjectorDefaults: ReadonlyMap<string, number> = new Map([
   ['qwen2vl_merger', 2],
   ['qwen2.5vl_merger', 2],
   ['qwen3vl_merger', 2],
+  ['gemma4v', 3], // the 3 × 3 pooling kernel (clip.cpp `load_hparams`: n_merge = 3)
 ]);
+
+/** Where a projector type keeps its merge size, when not in `clip.vision.spatial_merge_size`. */
+const mergeSizeKeys: ReadonlyMap<string, string> = new Map([['gemma4v', 'clip.vision.projector.scale_factor']]);
 
 export async function checkModelPair(pair: ModelPair, options: PairCheckOptions = {}): Promise<ModelPairInfo> {
   const bundledEngine = options.bundledEngine ?? true;
@@ -174,7 +178,8 @@ function describeProjector(info: GgufInfo, modelInfo: GgufInfo): VisionProjector
       { detail: info.path, optionsToChange: ['mmprojPath'] },
     );
   }
-  const spatialMergeSize = info.number('clip.vision.spatial_merge_size') ?? mergingProjectorDefaults.get(projectorType);
+  const spatialMergeSize =
+    info.number(mergeSizeKeys.get(projectorType) ?? 'clip.vision.spatial_merge_size') ?? mergingProjectorDefaults.get(projectorType);
   return {
     mmprojPath: info.path,
     fileSize: info.fileSize,

@@ -29,6 +29,7 @@ const rules: ReadonlyMap<string, TensorRule> = new Map([
   ['qwen2.5o', { tensor: 'mm.2.bias', dimension: 0 }], // vision side of Qwen2.5-Omni
   ['qwen3vl_merger', { tensor: 'mm.2.bias', dimension: 0 }], // times (1 + deepstack layers)
   ['gemma3', { tensor: 'mm.input_projection.weight', dimension: 0 }],
+  ['gemma4v', { tensor: 'mm.input_projection.weight', dimension: 1 }], // ne[1] here, ne[0] for gemma3
   ['idefics3', { tensor: 'mm.model.fc.weight', dimension: 1 }], // SmolVLM
   ['pixtral', { tensor: 'mm.2.weight', dimension: 1 }],
   ['lightonocr', { tensor: 'mm.2.weight', dimension: 1 }],
@@ -52,8 +53,17 @@ export function projectorWidth(info: GgufInfo, projectorType: string): Projector
   return { width: fromMetadata, source: 'metadata', known: rule !== undefined };
 }
 
-/** Qwen3-VL feeds extra "deepstack" features: one more model width per layer that has them. */
+/**
+ * Qwen3-VL feeds extra "deepstack" features: one more model width per vision block that has a
+ * deepstack merger. clip.cpp `load_tensors` looks for `v.deepstack.N.fc1.weight` only on the
+ * blocks it loads (N below `clip.vision.block_count`) and counts each one it finds; the text
+ * model's side is `qwen3vl.n_deepstack_layers` (pairCheck.ts).
+ */
 function deepstackLayers(info: GgufInfo, projectorType: string): number {
   if (projectorType !== 'qwen3vl_merger') return 0;
-  return info.tensors.filter((tensor) => /^v\.deepstack\.\d+\.fc1\.weight$/.test(tensor.name)).length;
+  const blocks = info.number('clip.vision.block_count') ?? Infinity;
+  return info.tensors.filter((tensor) => {
+    const match = /^v\.deepstack\.(\d+)\.fc1\.weight$/.exec(tensor.name);
+    return match !== null && Number(match[1]) < blocks;
+  }).length;
 }
