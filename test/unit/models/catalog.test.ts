@@ -2,7 +2,7 @@
 // promises; the validator refuses each kind of broken entry with a message that names it.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GlimpseError } from '../../../src/core/errors';
 import {
@@ -15,6 +15,7 @@ import {
   type ModelCatalog,
 } from '../../../src/core/models/catalog';
 import { fileUrl, normalizeBaseUrl } from '../../../src/core/models/download/downloadPair';
+import { presetShapes, syntheticPresetNames } from '../../fixtures/gguf/presets';
 
 const repositoryRoot = path.resolve(__dirname, '../../../..');
 const catalogFile = bundledCatalogPath(repositoryRoot);
@@ -69,6 +70,19 @@ describe('model catalog', () => {
       assert.notEqual(entry.model.file, entry.projector.file);
       assert.match(entry.projector.file, /mmproj/i, `${entry.id}: the projector file should be an mmproj`);
       assert.doesNotMatch(entry.model.file, /mmproj/i, `${entry.id}: the model file should not be an mmproj`);
+    }
+  });
+
+  it('every entry\'s text architecture and projector type has a tiny synthetic pair that an engine test loads', () => {
+    const engineTests = readdirSync(path.join(repositoryRoot, 'test', 'engine'))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => readFileSync(path.join(repositoryRoot, 'test', 'engine', file), 'utf8'))
+      .join('\n');
+    const tiny = syntheticPresetNames.filter((name) => name.startsWith('tiny-')).map((name) => ({ name, shapes: presetShapes(name) }));
+    for (const entry of rawCatalog().entries) {
+      const matching = tiny.filter(({ shapes }) => shapes.projector.projectorType === entry.projectorType && shapes.text.architecture === entry.architecture);
+      assert.ok(matching.length > 0, `${entry.id}: no tiny synthetic pair of a ${entry.architecture} model with a ${entry.projectorType} projector in test/fixtures/gguf/presets.ts`);
+      assert.ok(matching.some(({ name }) => engineTests.includes(`'${name}'`)), `${entry.id}: no engine test loads ${matching.map(({ name }) => name).join(' or ')}`);
     }
   });
 
