@@ -16,6 +16,7 @@ import { delay, throwIfAborted } from '../abort';
 import { Emitter, type Disposable } from '../disposable';
 import { GlimpseError } from '../errors';
 import { checkModelPair, type ModelPairInfo } from '../models/pairCheck';
+import { imageMicroBatch } from '../models/imageMicroBatch';
 import { freePort } from './freePort';
 import { describeEngineBuild, locateServer, serverEnvironment, type LocatedServer, type ServerSearch } from './locateServer';
 import { streamChatCompletion, type ChatCompletionOptions, type ChatStreamEvent, type OpenAiEndpoint } from '../openai/openAiClient';
@@ -285,7 +286,7 @@ export class LlamaServer implements Disposable {
   private async launch(binary: LocatedServer, pair: ModelPairInfo, started: number, signal?: AbortSignal): Promise<RunningServer> {
     const port = await freePort();
     const apiKey = randomBytes(24).toString('hex');
-    const args = this.serverArguments(port, apiKey, binary);
+    const args = this.serverArguments(port, apiKey, binary, pair);
     this.logger.info(`Starting ${binary.path} (${binary.version}; ${describeEngineBuild(binary)}) ${args.map((a) => (a === apiKey ? '<api-key>' : a)).join(' ')}`);
     this.output = new LineRingBuffer(40);
     const child = spawn(binary.path, args, {
@@ -378,7 +379,7 @@ export class LlamaServer implements Disposable {
     killProcess(child, 'SIGKILL');
   }
 
-  private serverArguments(port: number, apiKey: string, binary: LocatedServer): string[] {
+  private serverArguments(port: number, apiKey: string, binary: LocatedServer, pair: ModelPairInfo): string[] {
     const { modelPath, mmprojPath, threads, gpuLayers, contextSize, parallel, extraArgs, sleepAfterIdleSeconds } = this.config;
     const args = ['-m', modelPath];
     if (mmprojPath) args.push('--mmproj', mmprojPath);
@@ -387,6 +388,9 @@ export class LlamaServer implements Disposable {
     args.push('-c', String(contextSize ?? 4096));
     args.push('--parallel', String(parallel ?? 1));
     if (gpuLayers !== undefined) args.push('-ngl', String(gpuLayers));
+    // Families whose images are decoded non-causally need a whole image in one micro-batch.
+    const microBatch = imageMicroBatch(pair);
+    if (microBatch !== undefined) args.push('-ub', String(microBatch), '-b', String(Math.max(microBatch, 2048)));
     if (sleepAfterIdleSeconds !== undefined && sleepAfterIdleSeconds > 0) args.push('--sleep-idle-seconds', String(Math.round(sleepAfterIdleSeconds)));
     // Fitting layers to device memory only matters with an accelerator; on a CPU-only build it is
     // a dry-run load that costs 0.6–0.8 s of every start (measured with the bench pair).

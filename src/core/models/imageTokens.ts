@@ -117,6 +117,19 @@ export function estimateImageTokens(projector: ImageTokenProjector, image: Image
   return undefined;
 }
 
+/**
+ * The most embeddings one image can take (markers not counted), or undefined for a projector it
+ * cannot predict: the token limit of a dynamic-resolution projector, the fixed count of the others.
+ */
+export function largestImageEmbeddings(projector: ImageTokenProjector, options: ImageTokenOptions = {}): number | undefined {
+  if (dynamicProjectors.has(projector.projectorType)) {
+    return options.maxTokens ?? (dynamicTokenLimits.get(projector.projectorType) ?? { max: qwenDefaultMaxTokens }).max;
+  }
+  if (projector.projectorType === 'idefics3') return undefined; // sliced: each tile is decoded on its own
+  const fixed = estimateImageTokens(projector, { width: 1, height: 1 }, options);
+  return fixed === undefined ? undefined : fixed - markersOf(projector.projectorType);
+}
+
 /** The size libmtmd resizes an image to for a dynamic-resolution (Qwen2-VL family) projector. */
 export function dynamicResolutionSize(
   projector: Pick<ImageTokenProjector, 'patchSize' | 'spatialMergeSize'> & { readonly projectorType?: string },
