@@ -85,6 +85,18 @@ describe('Gemma 4 family (real engine, tiny pair)', function () {
     assert.deepEqual(tokens.map((token) => token.piece), ['<bos>', '<|turn>', 'u', 's', 'e', 'r', '\n', 'a', ' c', 'at', '<turn|>', '<|image>', '<image|>']);
   });
 
+  it('a 31B-shaped pair (images decoded non-causally) starts with a micro-batch that holds an image, and answers a 922-token screenshot', async () => {
+    const wide = await ensureSyntheticPair('tiny-gemma4-31b', path.join(generated, 'models', 'tiny-gemma4-31b'));
+    const lines: string[] = [];
+    const engine = new LlamaServer({ threads: 2, contextSize: 4096, modelPath: wide.modelPath, mmprojPath: wide.mmprojPath },
+      { info: (line) => lines.push(line), warn() {}, error() {}, server() {} });
+    servers.push(engine);
+    const { events, measured } = await measureImageTokens(engine, imagePaths[1], 4);
+    assert.equal(measured, 922, 'the 1920×1080 screenshot took its 920 embeddings and 2 markers');
+    assert.equal(events.at(-1)?.type, 'done');
+    assert.match(lines.find((line) => line.startsWith('Starting ')) ?? '', / -ub 1120 -b 2048 /);
+  });
+
   it('the pair check accepts the pair (1536 wide on both sides) and refuses it crossed with the Qwen3-VL projector', async () => {
     const info = await checkModelPair(pair);
     assert.equal(info.modelArchitecture, 'gemma4');
