@@ -2,12 +2,18 @@
 // llama.cpp build, on the `bench` synthetic pair (real shapes, random weights) and a 1280×960
 // screenshot-like image. Prints one table of medians and writes JSON to bench/results/.
 //
-//   node out/bench/run.js [--runs N] [--threads N] [--tokens N] [--preset bench|tiny-llava|tiny-qwen2vl]
+//   node out/bench/run.js [--runs N] [--threads N] [--tokens N] [--preset bench|tiny-llava|tiny-qwen2vl|bench-smolvlm-500m|bench-qwen2vl-2b]
 //                         [--only engine,coldstart,images,extension,tokens,bandwidth,builds]
 //
 // `tokens`, `bandwidth` and `builds` run only when named in --only (visual tokens vs pixels per
 // preset; decode vs the memory-bandwidth limit on the bench pair; the portable engine build against
 // the native one, both from the engine cache).
+//
+// --preset bench-smolvlm-500m / bench-qwen2vl-2b: the real shapes and quantizations of the catalog's
+// SmolVLM 500M and Qwen2-VL 2B (test/fixtures/gguf/benchPresets.ts, written once into
+// bench/.generated/). Default sections then: engine (a 1920×1080 screenshot; the CLI gets the image
+// as Glimpse sends it), coldstart (1920×1080 and 3840×2160, with peak memory against files + KV),
+// tokens (a few sizes for that projector, tokens predicted vs the server's) and bandwidth.
 //
 // Ratio column: how Glimpse compares with the native CLI, >1 is better (for times cli/ours, for
 // speeds ours/cli, for memory cli/ours). The goal is ≥ 0.95 on every engine figure.
@@ -17,7 +23,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { locateServer } from '../src/core/engine/locateServer';
-import { ensureSyntheticPair, benchModelsDirectory, testModelsDirectory, type SyntheticPresetName } from '../test/fixtures/gguf/presets';
+import { ensureSyntheticPair, modelsDirectoryFor, benchOnlyPresets, type SyntheticPair, type SyntheticPresetName } from '../test/fixtures/gguf/presets';
+import type { ImageSize } from '../src/core/images/budget';
 import { writeTestImage } from '../test/fixtures/images';
 import { runGlimpse, type GlimpseRunFigures } from './glimpseRun';
 import { median } from './statistics';
@@ -76,28 +83,37 @@ async function main(): Promise<void> {
       only: { type: 'string' },
     },
   });
-  const sections = new Set((values.only ?? 'engine,coldstart,images,extension').split(','));
+  const preset = values.preset as SyntheticPresetName;
+  // The real-shape pairs answer the users' question (screenshots on their models): their default
+  // is the engine comparison, cold starts at 1080p and 4K, tokens vs pixels and decode vs bandwidth.
+  const realShapes = (benchOnlyPresets as readonly string[]).includes(preset);
+  const sections = new Set((values.only ?? (realShapes ? 'engine,coldstart,tokens,bandwidth' : 'engine,coldstart,images,extension')).split(','));
   const report: Record<string, unknown> = {};
   const lines: string[] = [];
   const runs = Number(values.runs);
   const threads = Number(values.threads);
   const tokens = Number(values.tokens);
   const contextSize = Number(values.ctx);
-  const preset = values.preset as SyntheticPresetName;
+  const engineImage = realShapes ? { width: 1920, height: 1080 } : { width: 1280, height: 960 };
+  const engineImageName = `${engineImage.width}×${engineImage.height}`;
 
   if (sections.has('engine')) {
     const server = await locateServer(process.env.GLIMPSE_SERVER_PATH);
     const cliPath = path.join(path.dirname(server.path), 'llama-mtmd-cli');
     if (!fs.existsSync(cliPath)) throw new Error(`llama-mtmd-cli is missing next to ${server.path}: run "npm run build:engine -- --force".`);
 
-    const modelsDir = preset === 'bench' ? benchModelsDirectory() : testModelsDirectory(preset);
+    const modelsDir = modelsDirectoryFor(preset);
     process.stderr.write(`Preparing the ${preset} pair in ${modelsDir} (written once, then reused)…\n`);
     const generateStarted = Date.now();
     const pair = await ensureSyntheticPair(preset, modelsDir);
     process.stderr.write(`  ready after ${((Date.now() - generateStarted) / 1000).toFixed(1)} s\n`);
-    const imagePath = path.join(repoRoot, 'bench', '.generated', 'images', 'screenshot-1280x960.png');
-    await writeTestImage(imagePath, { width: 1280, height: 960, format: 'png', pattern: 'screenshot' });
+    const imagePath = path.join(repoRoot, 'bench', '.generated', 'images', `screenshot-${engineImage.width}x${engineImage.height}.png`);
+    await writeTestImage(imagePath, { ...engineImage, format: 'png', pattern: 'screenshot' });
     const prompt = 'Describe this image.';
+    // On the real-shape pairs the CLI gets the image as Glimpse sends it (written after Glimpse's
+    // first run), so both encode the same pixels: the original would cost the CLI minutes more of
+    // Qwen2-VL encode, a comparison of budgets rather than engines.
+    let cliImagePath = imagePath;
     // The CLI gets the same llama.cpp settings the engine gives llama-server (see llamaServer.ts).
     const sharedArgs = server.accelerators.length === 0 ? ['--fit', 'off'] : [];
 
@@ -110,8 +126,13 @@ async function main(): Promise<void> {
         process.stderr.write(`run ${run}/${runs}: ${which}\n`);
         if (which === 'glimpse') {
           ours.push(await runGlimpse({ serverPath: server.path, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, prompt, threads, contextSize, tokens }));
+          if (realShapes && cliImagePath === imagePath) {
+            const sent = ours[0].prepared;
+            cliImagePath = path.join(repoRoot, 'bench', '.generated', 'images', `sent-${preset}-${sent.width}x${sent.height}.${sent.mimeType === 'image/jpeg' ? 'jpg' : 'png'}`);
+            fs.writeFileSync(cliImagePath, sent.data);
+          }
         } else {
-          cli.push(await runMtmdCli({ cliPath, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, prompt, threads, contextSize, tokens, sharedArgs }));
+          cli.push(await runMtmdCli({ cliPath, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath: cliImagePath, prompt, threads, contextSize, tokens, sharedArgs }));
         }
       }
     }
@@ -136,7 +157,7 @@ async function main(): Promise<void> {
       preset,
       model: `${path.basename(pair.modelPath)} ${(fs.statSync(pair.modelPath).size / 2 ** 20).toFixed(0)} MiB`,
       mmproj: `${path.basename(pair.mmprojPath)} ${(fs.statSync(pair.mmprojPath).size / 2 ** 20).toFixed(0)} MiB`,
-      image: `1280×960 PNG, sent as ${first.prepared.width}×${first.prepared.height} ${first.prepared.mimeType}`,
+      image: `${engineImageName} PNG, sent as ${first.prepared.width}×${first.prepared.height} ${first.prepared.mimeType}${realShapes ? ' (the CLI is given the image as sent)' : ''}`,
       promptTokens: first.promptTokens,
       generatedTokens: tokens,
       runs,
@@ -162,7 +183,7 @@ async function main(): Promise<void> {
       ...chatFollowUpLines(ours.map((r) => r.chat)),
     );
     lines.push(
-      'Notes: medians of the runs. The CLI is given the original image; Glimpse sends the image prepared for the model\'s budget ' +
+      `Notes: medians of the runs. The CLI is given ${realShapes ? 'the image as Glimpse sent it' : 'the original image'}; Glimpse sends the image prepared for the model's budget ` +
         '(its preparation time counts in its time to first token). Encode = log time between "encoding mtmd batch" and ' +
         '"decoding image batch"; Glimpse\'s prefill excludes the encode (llama-server counts it in prompt time, llama_perf does not).',
       '',
@@ -170,25 +191,40 @@ async function main(): Promise<void> {
     report.engine = { conditions, rows: rows.map((row) => ({ ...row, ratio: ratio(row) })), memory: { peakMiB, fileMiB, kvMiB }, raw: { glimpse: ours.map(({ prepared, ...rest }) => rest), cli } };
   }
 
+  const machine = () => `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(2)} at the start, ${threads} threads`;
+
   if (sections.has('coldstart')) {
     const server = await locateServer(process.env.GLIMPSE_SERVER_PATH);
-    const pair = await ensureSyntheticPair(preset, preset === 'bench' ? benchModelsDirectory() : testModelsDirectory(preset));
-    const imagePath = path.join(repoRoot, 'bench', '.generated', 'images', 'screenshot-1280x960.png');
-    await writeTestImage(imagePath, { width: 1280, height: 960, format: 'png', pattern: 'screenshot' });
-    const runsDone: ColdStartPhases[] = [];
-    for (let run = 1; run <= runs; run++) {
-      process.stderr.write(`cold start ${run}/${runs}\n`);
-      runsDone.push(await runColdStart({ serverPath: server.path, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, threads, contextSize }));
+    const pair = await ensureSyntheticPair(preset, modelsDirectoryFor(preset));
+    const coldImages = realShapes ? [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }] : [{ width: 1280, height: 960 }];
+    const conditions = `${new Date().toISOString()}, ${machine()}`;
+    const byImage: Array<{ name: string; runs: ColdStartPhases[] }> = [];
+    for (const size of coldImages) {
+      const name = `${size.width}×${size.height}`;
+      const imagePath = path.join(repoRoot, 'bench', '.generated', 'images', `screenshot-${size.width}x${size.height}.png`);
+      await writeTestImage(imagePath, { ...size, format: 'png', pattern: 'screenshot' });
+      const runsDone: ColdStartPhases[] = [];
+      for (let run = 1; run <= runs; run++) {
+        process.stderr.write(`cold start ${name} ${run}/${runs}\n`);
+        runsDone.push(await runColdStart({ serverPath: server.path, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, threads, contextSize }));
+      }
+      byImage.push({ name, runs: runsDone });
     }
-    const m = (pick: (r: ColdStartPhases) => number | undefined) => format(median(runsDone.map(pick)));
-    lines.push(`## Cold start to first token (Explain Image through the core; ${preset} pair, 1280×960 PNG, fresh server each run, medians of ${runs})`, '',
-      '| phase (time since the request) | ms |', '|---|---:|',
-      `| model pair checked (GGUF headers; the first run in a process also loads the reader) | ${m((r) => r.pairCheckedMs)} |`,
-      `| image prepared (sharp, while the server starts) | ${m((r) => r.imagePreparedMs)} |`,
-      `| server ready (spawn, model + projector load with mmap, warm-up) | ${m((r) => r.serverReadyMs)} |`,
-      `| image encode (inside the first request, from the server log) | ${m((r) => r.encodeMs)} |`,
-      `| first token | ${m((r) => r.firstTokenMs)} |`, '');
-    report.coldStart = runsDone;
+    if (!realShapes) {
+      const runsDone = byImage[0].runs;
+      const m = (pick: (r: ColdStartPhases) => number | undefined) => format(median(runsDone.map(pick)));
+      lines.push(`## Cold start to first token (Explain Image through the core; ${preset} pair, 1280×960 PNG, fresh server each run, medians of ${runs})`, '',
+        '| phase (time since the request) | ms |', '|---|---:|',
+        `| model pair checked (GGUF headers; the first run in a process also loads the reader) | ${m((r) => r.pairCheckedMs)} |`,
+        `| image prepared (sharp, while the server starts) | ${m((r) => r.imagePreparedMs)} |`,
+        `| server ready (spawn, model + projector load with mmap, warm-up) | ${m((r) => r.serverReadyMs)} |`,
+        `| image encode (inside the first request, from the server log) | ${m((r) => r.encodeMs)} |`,
+        `| first token | ${m((r) => r.firstTokenMs)} |`, '');
+      report.coldStart = runsDone;
+    } else {
+      lines.push(...coldStartByImageLines(preset, pair, byImage, runs, conditions));
+      report.coldStart = { conditions, byImage };
+    }
   }
 
   if (sections.has('images')) {
@@ -208,13 +244,15 @@ async function main(): Promise<void> {
     report.extension = cost;
   }
 
-  const machine = () => `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(2)} at the start, ${threads} threads`;
-
   if (sections.has('tokens')) {
     const server = await locateServer(process.env.GLIMPSE_SERVER_PATH);
     const conditions = `${new Date().toISOString()}, ${machine()}, ${server.version}, median of ${runs} runs per row`;
-    const rows = await benchVisualTokens({ serverPath: server.path, threads, contextSize, runs, imagesDirectory: path.join(repoRoot, 'bench', '.generated', 'images') });
-    lines.push(`## Visual tokens vs pixels (screenshot-like PNGs ${visualTokenSizes.map((s) => `${s.width}×${s.height}`).join(', ')})`, '',
+    const sizes = realShapes ? realShapeTokenSizes(preset) : visualTokenSizes;
+    const rows = await benchVisualTokens({
+      serverPath: server.path, threads, contextSize, runs, imagesDirectory: path.join(repoRoot, 'bench', '.generated', 'images'),
+      ...(realShapes ? { presets: [preset], sizes, unbudgetedLargest: false } : {}),
+    });
+    lines.push(`## Visual tokens vs pixels${realShapes ? ` (${preset})` : ''} (screenshot-like PNGs ${sizes.map((s) => `${s.width}×${s.height}`).join(', ')})`, '',
       `Conditions: ${conditions}.`, '', ...visualTokenTable(rows), '',
       'Tokens server = sum of n_tokens_batch of the "decoding image batch" log lines (the prompt-token cross-check, total minus text tokens, ' +
         'is shown in parentheses only where it differs). Encode = log time between "encoding mtmd batch" and "decoding image batch 1/".',
@@ -224,7 +262,7 @@ async function main(): Promise<void> {
 
   if (sections.has('bandwidth')) {
     const server = await locateServer(process.env.GLIMPSE_SERVER_PATH);
-    const pair = await ensureSyntheticPair(preset, preset === 'bench' ? benchModelsDirectory() : testModelsDirectory(preset));
+    const pair = await ensureSyntheticPair(preset, modelsDirectoryFor(preset));
     const conditions = `${new Date().toISOString()}, ${machine()}, ${preset} model ${(fs.statSync(pair.modelPath).size / 2 ** 20).toFixed(0)} MiB, ${tokens} tokens per run, ${runs} runs, ${server.version}`;
     const figures = await benchDecodeBandwidth({ serverPath: server.path, modelPath: pair.modelPath, threads, contextSize, tokens, runs });
     lines.push('## Decode vs the memory-bandwidth limit', '', `Conditions: ${conditions}; bandwidth: ${figures.bandwidth.method}, ` +
@@ -235,7 +273,7 @@ async function main(): Promise<void> {
   if (sections.has('builds')) {
     const builds = cachedBuilds();
     if (builds.length < 2) throw new Error(`The builds section compares engine builds in the cache and found ${builds.map((b) => b.variant).join(', ') || 'none'}: build both with "npm run build:engine -- --variant portable" and "-- --variant native".`);
-    const pair = await ensureSyntheticPair(preset, preset === 'bench' ? benchModelsDirectory() : testModelsDirectory(preset));
+    const pair = await ensureSyntheticPair(preset, modelsDirectoryFor(preset));
     const imagePath = path.join(repoRoot, 'bench', '.generated', 'images', 'screenshot-1280x960.png');
     await writeTestImage(imagePath, { width: 1280, height: 960, format: 'png', pattern: 'screenshot' });
     const figures = await benchEngineBuilds(builds, {
@@ -267,6 +305,44 @@ async function main(): Promise<void> {
   const file = path.join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(report, null, 2));
   process.stderr.write(`Results written to ${path.relative(repoRoot, file)}\n`);
+}
+
+/**
+ * Sizes for the tokens section on a real-shape pair, few because each SmolVLM image is 13–17 tile
+ * encodes and each Qwen2-VL one near 1000 tokens of a 0.6 G-parameter ViT (minutes on two cores).
+ * SmolVLM: libmtmd scales the long side to 2048 whatever comes in, so the count follows the aspect
+ * ratio only: a small and a 4K 16:9 (same count), 4:3, square. Qwen2-VL: one token per 28×28 px up
+ * to Glimpse's 1024-token budget: a small image, one near the cap, one over it (1080p; the 4K one is
+ * in the cold-start table). No unbudgeted row: for SmolVLM it is the same count (libmtmd resizes to
+ * 2048 itself); for Qwen2-VL up to 4096 tokens, many minutes of encode.
+ */
+function realShapeTokenSizes(preset: SyntheticPresetName): ImageSize[] {
+  if (preset === 'bench-qwen2vl-2b') return [{ width: 448, height: 448 }, { width: 896, height: 672 }, { width: 1920, height: 1080 }];
+  return [{ width: 640, height: 360 }, { width: 3840, height: 2160 }, { width: 1024, height: 768 }, { width: 512, height: 512 }];
+}
+
+/** The cold-start table of a real-shape pair: one column per screenshot size, memory against files + KV. */
+function coldStartByImageLines(preset: SyntheticPresetName, pair: SyntheticPair, byImage: ReadonlyArray<{ name: string; runs: ColdStartPhases[] }>, runs: number, conditions: string): string[] {
+  const fileMiB = (pair.model.fileSize + pair.projector.fileSize) / 2 ** 20;
+  const cell = (pick: (r: ColdStartPhases) => number | undefined, digits = 0) => byImage.map((image) => format(median(image.runs.map(pick)), digits)).join(' | ');
+  const row = (label: string, pick: (r: ColdStartPhases) => number | undefined, digits = 0) => `| ${label} | ${cell(pick, digits)} |`;
+  return [
+    `## Cold start to first token (${preset}: Explain Image through the core, fresh server each run, medians of ${runs})`, '',
+    `Conditions: ${conditions}.`, '',
+    `| phase (time since the request) | ${byImage.map((image) => `${image.name} PNG`).join(' | ')} |`,
+    `|---|${byImage.map(() => '---:').join('|')}|`,
+    `| sent as | ${byImage.map((image) => { const sent = image.runs[0]?.sent; return sent ? `${sent.width}×${sent.height}` : '—'; }).join(' | ')} |`,
+    row('image tokens the server decoded (log)', (r) => r.imageTokens),
+    row('model pair checked (GGUF headers), ms', (r) => r.pairCheckedMs),
+    row('image prepared (sharp, while the server starts), ms', (r) => r.imagePreparedMs),
+    row('server ready (spawn, load with mmap, warm-up), ms', (r) => r.serverReadyMs),
+    row('image encode (inside the first request, server log), ms', (r) => r.encodeMs),
+    row('**first token**, ms', (r) => r.firstTokenMs),
+    row('peak resident memory up to the first token, MiB', (r) => r.peakRssMiB),
+    row(`files (${format(fileMiB, 0)} MiB) + KV cache, MiB`, (r) => (r.kvCacheMiB === undefined ? undefined : fileMiB + r.kvCacheMiB)),
+    row('peak − (files + KV cache), MiB', (r) => (r.peakRssMiB === undefined || r.kvCacheMiB === undefined ? undefined : r.peakRssMiB - fileMiB - r.kvCacheMiB)),
+    '',
+  ];
 }
 
 main().catch((error) => {

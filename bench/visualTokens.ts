@@ -12,7 +12,7 @@ import { prepareImage } from '../src/core/images/prepare';
 import { imageBudgetFor } from '../src/core/models/imageBudget';
 import { dynamicResolutionSize, estimateImageTokens } from '../src/core/models/imageTokens';
 import type { VisionProjectorInfo } from '../src/core/models/pairCheck';
-import { benchModelsDirectory, ensureSyntheticPair, testModelsDirectory, type SyntheticPresetName } from '../test/fixtures/gguf/presets';
+import { ensureSyntheticPair, modelsDirectoryFor, type SyntheticPresetName } from '../test/fixtures/gguf/presets';
 import { writeTestImage } from '../test/fixtures/images';
 import { parseLlamaLog } from './llamaLog';
 import { median } from './statistics';
@@ -49,6 +49,9 @@ export interface VisualTokenRow {
   readonly serverTokens?: number;
   /** Cross-check: total minus text tokens of the server's "init sampler … tokens: text = T, total = N" line. */
   readonly promptImageTokens?: number;
+  /** usage.prompt_tokens with the image minus without it: embeddings plus libmtmd's marker tokens
+   *  (what estimateImageTokens predicts). */
+  readonly promptGrowth?: number;
   /** Median over the runs. */
   readonly encodeMs?: number;
   readonly encodeRunsMs: readonly number[];
@@ -66,10 +69,14 @@ export interface VisualTokenOptions {
   readonly runs: number;
   readonly imagesDirectory: string;
   readonly presets?: readonly SyntheticPresetName[];
+  /** Source sizes (visualTokenSizes when absent). */
+  readonly sizes?: readonly ImageSize[];
+  /** Also send the largest size without Glimpse's budget (true when absent). */
+  readonly unbudgetedLargest?: boolean;
 }
 
 export async function benchVisualTokens(options: VisualTokenOptions): Promise<VisualTokenRow[]> {
-  const images = await Promise.all(visualTokenSizes.map(async (size) => {
+  const images = await Promise.all((options.sizes ?? visualTokenSizes).map(async (size) => {
     const file = path.join(options.imagesDirectory, `screenshot-${size.width}x${size.height}.png`);
     await writeTestImage(file, { ...size, format: 'png', pattern: 'screenshot' });
     return { size, file };
@@ -77,7 +84,7 @@ export async function benchVisualTokens(options: VisualTokenOptions): Promise<Vi
   const largest = images[images.length - 1];
   const rows: VisualTokenRow[] = [];
   for (const preset of options.presets ?? visualTokenPresets) {
-    const pair = await ensureSyntheticPair(preset, preset === 'bench' ? benchModelsDirectory() : testModelsDirectory(preset));
+    const pair = await ensureSyntheticPair(preset, modelsDirectoryFor(preset));
     const contextSize = Math.max(options.contextSize, minimumContext);
     const extraArgs = ['-lv', '4'];
     // llama-server caps a slot's context at the model's training context (2048 for the tiny presets).
@@ -94,23 +101,26 @@ export async function benchVisualTokens(options: VisualTokenOptions): Promise<Vi
       const budget = imageBudgetFor(running.pair);
       // One unmeasured request first: the first image pays for buffers the later ones reuse.
       await askAbout(server, await prepareImage({ path: images[0].file }, budget));
+      // The same question without an image: what the prompt grows by with one is the image's count.
+      const textOnlyTokens = (await askAbout(server, undefined)).promptTokens;
       const cases = [
         ...images.map((image) => ({ image, budgeted: true })),
-        { image: largest, budgeted: false },
+        ...(options.unbudgetedLargest === false ? [] : [{ image: largest, budgeted: false }]),
       ];
       for (const { image, budgeted } of cases) {
         process.stderr.write(`tokens: ${preset} ${image.size.width}×${image.size.height}${budgeted ? '' : ' without budget'}\n`);
         const sendBudget = budgeted ? budget : { maxLongSide: Math.max(image.size.width, image.size.height) };
         const prepared = await prepareImage({ path: image.file }, sendBudget);
         const sent = { width: prepared.width, height: prepared.height };
-        const measured: Array<{ encodeMs?: number; imageDecodeMs?: number; requestMs: number; tokens: ImageTokensInLog }> = [];
+        const measured: Array<{ encodeMs?: number; imageDecodeMs?: number; requestMs: number; promptTokens?: number; tokens: ImageTokensInLog }> = [];
         for (let run = 0; run < options.runs; run++) {
           const from = lines.length;
-          const requestMs = await askAbout(server, prepared);
+          const { elapsedMs: requestMs, promptTokens } = await askAbout(server, prepared);
           const requestLines = lines.slice(from);
           const figures = parseLlamaLog(requestLines);
-          measured.push({ encodeMs: figures.encodeMs, imageDecodeMs: figures.imageDecodeMs, requestMs, tokens: imageTokensInLog(requestLines) });
+          measured.push({ encodeMs: figures.encodeMs, imageDecodeMs: figures.imageDecodeMs, requestMs, promptTokens, tokens: imageTokensInLog(requestLines) });
         }
+        const withImageTokens = measured[0]?.promptTokens;
         const encodeRunsMs = measured.map((m) => m.encodeMs).filter((ms): ms is number => ms !== undefined);
         rows.push({
           preset,
@@ -124,6 +134,7 @@ export async function benchVisualTokens(options: VisualTokenOptions): Promise<Vi
           predictedTokens: estimateImageTokens(vision, sent),
           serverTokens: measured[0]?.tokens.batchTokens,
           promptImageTokens: measured[0]?.tokens.promptImageTokens,
+          promptGrowth: withImageTokens !== undefined && textOnlyTokens !== undefined ? withImageTokens - textOnlyTokens : undefined,
           encodeMs: median(encodeRunsMs),
           encodeRunsMs,
           imageDecodeMs: median(measured.map((m) => m.imageDecodeMs).filter((ms): ms is number => ms !== undefined)),
@@ -137,15 +148,18 @@ export async function benchVisualTokens(options: VisualTokenOptions): Promise<Vi
   return rows;
 }
 
-/** Milliseconds from sending the request to its last event. */
-async function askAbout(server: LlamaServer, image: Awaited<ReturnType<typeof prepareImage>>): Promise<number> {
+/** Milliseconds from sending the request to its last event, and the prompt tokens it reported. */
+async function askAbout(server: LlamaServer, image: Awaited<ReturnType<typeof prepareImage>> | undefined): Promise<{ elapsedMs: number; promptTokens?: number }> {
   const started = performance.now();
+  let promptTokens: number | undefined;
   // No prompt cache: every request encodes its image again. One generated token is enough.
-  for await (const event of server.chat([{ role: 'user', text: 'Describe this image.', images: [image] }], { maxTokens: 1, temperature: 0, cachePrompt: false })) void event;
-  const elapsed = performance.now() - started;
+  for await (const event of server.chat([{ role: 'user', text: 'Describe this image.', images: image ? [image] : [] }], { maxTokens: 1, temperature: 0, cachePrompt: false })) {
+    if (event.type === 'done') promptTokens = event.usage?.promptTokens;
+  }
+  const elapsedMs = performance.now() - started;
   // The server prints its timing lines just after the last chunk.
   await new Promise((resolve) => setTimeout(resolve, 100));
-  return elapsed;
+  return { elapsedMs, promptTokens };
 }
 
 export interface ImageTokensInLog {
@@ -176,12 +190,12 @@ export function visualTokenTable(rows: readonly VisualTokenRow[]): string[] {
   const size = (s: ImageSize | undefined) => (s ? `${s.width}×${s.height}` : '—');
   const number = (value: number | undefined, digits = 0) => (value === undefined ? '—' : value.toFixed(digits));
   return [
-    '| preset (projector) | source | budget | sent as | sent Mpx | sent KiB | encoder input (predicted) | tokens predicted | tokens server (log) | encode ms | image → model ms | request ms |',
-    '|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|',
+    '| preset (projector) | source | budget | sent as | sent Mpx | sent KiB | encoder input (predicted) | tokens predicted | tokens server (log) | prompt growth (usage) | encode ms | image → model ms | request ms |',
+    '|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|',
     ...rows.map((row) =>
       `| ${row.preset} (${row.projectorType}) | ${size(row.source)} | ${row.budgeted ? 'Glimpse' : '**none**'} | ${size(row.sent)} ${row.sentMimeType.replace('image/', '').toUpperCase()} | ` +
         `${((row.sent.width * row.sent.height) / 1e6).toFixed(2)} | ${(row.sentBytes / 1024).toFixed(0)} | ${size(row.encoderInput)} | ${number(row.predictedTokens)} | ` +
         `${number(row.serverTokens)}${row.promptImageTokens !== undefined && row.promptImageTokens !== row.serverTokens ? ` (prompt: ${row.promptImageTokens})` : ''} | ` +
-        `${number(row.encodeMs, 1)} | ${number(row.imageDecodeMs, 0)} | ${number(row.requestMs, 0)} |`),
+        `${number(row.promptGrowth)} | ${number(row.encodeMs, 1)} | ${number(row.imageDecodeMs, 0)} | ${number(row.requestMs, 0)} |`),
   ];
 }
