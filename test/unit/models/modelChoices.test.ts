@@ -119,7 +119,7 @@ describe('Manage Models: the picker rows', () => {
     const installed = rowsOf(choices, 'installed');
     assert.deepEqual(installed.map((row) => [row.id, row.active]), [['qwen2-vl-2b-instruct-q4km', true], ['smolvlm-500m-instruct-q8', false]]);
     assert.equal(installed[0].label, '$(check) Qwen2-VL 2B Instruct');
-    assert.equal(installed[0].description, '1.7 GB · vision ✓ · ~2.6 GB RAM · active');
+    assert.equal(installed[0].description, '1.7 GB · vision ✓ · ~3.0 GB RAM · active');
     assert.equal(installed[1].label, '$(package) SmolVLM 500M Instruct');
     assert.equal(installed[1].description, '545 MB · vision ✓ · ~1.1 GB RAM');
     assert.equal(rowsOf(choices, 'external').length, 0, 'no "local files" row when an installed pair is active');
