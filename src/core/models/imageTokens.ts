@@ -8,6 +8,11 @@
 //  - Fixed-size projectors (`mlp`, `mlp_norm`; `ldp`/`ldpv2` quarter it): every image is resized
 //    to image_size × image_size (tools/mtmd/mtmd-image.cpp `mtmd_image_preprocessor_fixed_size`),
 //    giving (image_size / patch_size)² tokens (tools/mtmd/clip.cpp `clip_n_output_tokens`).
+//  - `gemma3`: fixed size too (mtmd.cpp uses `mtmd_image_preprocessor_fixed_size`: every image
+//    is fitted, padded, into 896 × 896 in the published files), then the patch grid is average-pooled by
+//    n_merge per side (4 unless `clip.vision.projector.scale_factor` says otherwise): 64² patches
+//    → 16² = 256 embeddings (`clip_n_output_tokens`), between `<start_of_image>` and
+//    `<end_of_image>`.
 //  - Qwen2-VL family (`qwen2vl_merger`, `qwen2.5vl_merger`, `qwen3vl_merger`): dynamic resolution.
 //    The size is aligned to multiples of patch × merge and kept between a minimum and maximum
 //    pixel count (mtmd-image.cpp `calc_size_preserved_ratio`, called by
@@ -16,18 +21,13 @@
 //    `load_hparams`: `set_limit_image_tokens(8, 4096)`, one case shared by all three); tokens are
 //    (w / 2p) × (h / 2p) (`clip_n_output_tokens`). Qwen2-VL and 2.5-VL have 14 px patches (28 px
 //    per token), Qwen3-VL 16 px (32 px per token): the patch size comes from the projector file.
+//  - Qwen2.5-VL's window attention changes nothing here: same patch size, merge, limits and count
+//    as Qwen2-VL (checked in clip.cpp at de3ff81).
 //  - Gemma 4 (`gemma4v`): the same resize with align = patch × pooling kernel (16 × 3 = 48 px),
 //    limits 70 and 1120 tokens (`set_limit_image_tokens(70, 1120)`), one token per pooled
 //    48 × 48 block (`clip_n_output_tokens`: patches / merge²), between <|image> and <image|>.
 //  - `idefics3` (SmolVLM): the image is cut into image_size tiles plus an overview, each wrapped in
 //    marker tokens (imageTokensIdefics3.ts).
-//  - Qwen2.5-VL's window attention changes nothing here: same patch size, merge, limits and count
-//    as Qwen2-VL (checked in clip.cpp at de3ff81).
-//  - `gemma3`: fixed size too (mtmd.cpp uses `mtmd_image_preprocessor_fixed_size`: every image
-//    is fitted, padded, into 896 × 896 in the published files), then the patch grid is average-pooled by
-//    n_merge per side (4 unless `clip.vision.projector.scale_factor` says otherwise): 64² patches
-//    → 16² = 256 embeddings (`clip_n_output_tokens`), between `<start_of_image>` and
-//    `<end_of_image>`.
 
 import type { VisionProjectorInfo } from './pairCheck';
 import { idefics3Slicing } from './imageTokensIdefics3';
@@ -47,15 +47,23 @@ export interface ImageSize {
   readonly height: number;
 }
 
-const qwenDefaultMinTokens = 8;
-const qwenDefaultMaxTokens = 4096;
-
-/** Token limits other dynamic-resolution types set in clip.cpp `load_hparams`. */
-const dynamicTokenLimits: ReadonlyMap<string, { readonly min: number; readonly max: number }> = new Map([
-  ['gemma4v', { min: 70, max: 1120 }],
+/**
+ * Dynamic-resolution projectors: the token limits clip.cpp `load_hparams` sets, and the side of
+ * one token in pixels (`clip_n_output_tokens`): two patches for the Qwen family ("2 conv, so
+ * double patch size", whatever the merge), patch × merge for Gemma 4's pooling.
+ */
+interface DynamicRule {
+  readonly minTokens: number;
+  readonly maxTokens: number;
+  readonly tokenEdge: 'twoPatches' | 'patchTimesMerge';
+}
+const qwenRule: DynamicRule = { minTokens: 8, maxTokens: 4096, tokenEdge: 'twoPatches' };
+const dynamicRules: ReadonlyMap<string, DynamicRule> = new Map([
+  ['qwen2vl_merger', qwenRule],
+  ['qwen2.5vl_merger', qwenRule],
+  ['qwen3vl_merger', qwenRule],
+  ['gemma4v', { minTokens: 70, maxTokens: 1120, tokenEdge: 'patchTimesMerge' }],
 ]);
-/** Types whose tokens are (patch × merge)² pixels; the Qwen family's are (2 · patch)² whatever the merge. */
-const mergeSizedTokens = new Set(['gemma4v']);
 
 const fixedSizeDivisors: ReadonlyMap<string, number> = new Map([
   ['mlp', 1],
@@ -65,7 +73,6 @@ const fixedSizeDivisors: ReadonlyMap<string, number> = new Map([
 ]);
 /** Fixed-size projectors that average-pool the patch grid, with clip.cpp's default n_merge. */
 const pooledProjectorDefaults: ReadonlyMap<string, number> = new Map([['gemma3', 4]]);
-const dynamicProjectors = new Set(['qwen2vl_merger', 'qwen2.5vl_merger', 'qwen3vl_merger', 'gemma4v']);
 
 /** Marker tokens libmtmd adds around one image that is not sliced (`img_beg` + `img_end`). */
 const imageMarkerTokens: ReadonlyMap<string, number> = new Map([
@@ -106,12 +113,11 @@ export function estimateImageTokens(projector: ImageTokenProjector, image: Image
     return Math.floor((perSide * perSide) / (pooling * pooling)) + markersOf(projector.projectorType);
   }
 
-  if (dynamicProjectors.has(projector.projectorType)) {
+  const dynamic = dynamicRules.get(projector.projectorType);
+  if (dynamic !== undefined) {
     const resized = dynamicResolutionSize(projector, image, options);
     if (resized === undefined) return undefined;
-    const tokenEdge = mergeSizedTokens.has(projector.projectorType)
-      ? patchSize * (projector.spatialMergeSize ?? 2) // clip_n_output_tokens: patches / merge²
-      : patchSize * 2; // clip_n_output_tokens: "2 conv, so double patch size"
+    const tokenEdge = dynamic.tokenEdge === 'patchTimesMerge' ? patchSize * (projector.spatialMergeSize ?? 2) : patchSize * 2;
     return Math.floor(resized.width / tokenEdge) * Math.floor(resized.height / tokenEdge) + markersOf(projector.projectorType);
   }
   return undefined;
@@ -122,9 +128,8 @@ export function estimateImageTokens(projector: ImageTokenProjector, image: Image
  * cannot predict: the token limit of a dynamic-resolution projector, the fixed count of the others.
  */
 export function largestImageEmbeddings(projector: ImageTokenProjector, options: ImageTokenOptions = {}): number | undefined {
-  if (dynamicProjectors.has(projector.projectorType)) {
-    return options.maxTokens ?? (dynamicTokenLimits.get(projector.projectorType) ?? { max: qwenDefaultMaxTokens }).max;
-  }
+  const dynamic = dynamicRules.get(projector.projectorType);
+  if (dynamic !== undefined) return options.maxTokens ?? dynamic.maxTokens;
   if (projector.projectorType === 'idefics3') return undefined; // sliced: each tile is decoded on its own
   const fixed = estimateImageTokens(projector, { width: 1, height: 1 }, options);
   return fixed === undefined ? undefined : fixed - markersOf(projector.projectorType);
@@ -141,11 +146,11 @@ export function dynamicResolutionSize(
   const merge = projector.spatialMergeSize ?? 2;
   const align = patchSize * merge;
   const tokenArea = align * align;
-  const limits = dynamicTokenLimits.get(projector.projectorType ?? '') ?? { min: qwenDefaultMinTokens, max: qwenDefaultMaxTokens };
+  const limits = dynamicRules.get(projector.projectorType ?? '') ?? qwenRule;
   return sizePreservingRatio(image, {
     align,
-    minPixels: (options.minTokens ?? limits.min) * tokenArea,
-    maxPixels: (options.maxTokens ?? limits.max) * tokenArea,
+    minPixels: (options.minTokens ?? limits.minTokens) * tokenArea,
+    maxPixels: (options.maxTokens ?? limits.maxTokens) * tokenArea,
   });
 }
 
