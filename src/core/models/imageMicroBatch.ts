@@ -9,7 +9,7 @@ import { largestImageEmbeddings, type ImageTokenOptions } from './imageTokens';
 import type { ModelPairInfo } from './pairCheck';
 
 /** llama-server's default `-ub` (common/common.h `n_ubatch`). */
-export const defaultMicroBatch = 512;
+const defaultMicroBatch = 512;
 
 /** Gemma 4 widths whose images libmtmd decodes causally (E2B, E4B). */
 const causalGemma4Widths = new Set([1536, 2560]);

@@ -26,11 +26,11 @@ const projectorFamilies: ReadonlyMap<string, QwenVlFamily> = new Map([
 ]);
 
 /** The family a Qwen-VL projector type belongs to, or undefined for any other type. */
-export function qwenVlFamilyOfProjector(projectorType: string): QwenVlFamily | undefined {
+function qwenVlFamilyOfProjector(projectorType: string): QwenVlFamily | undefined {
   return projectorFamilies.get(projectorType);
 }
 
-export interface QwenVlModelFamily {
+interface QwenVlModelFamily {
   readonly family: QwenVlFamily;
   /** The key and value that said so, e.g. `general.name "Qwen2.5 VL 7B Instruct"`. */
   readonly evidence: string;
@@ -49,7 +49,7 @@ export function qwenVlFamilyOfName(name: string): QwenVlFamily | undefined {
  * The family a `qwen2vl` language model names: its own name and base name first; only if they
  * say nothing, the base models it was fine-tuned from. Undefined when nothing names one family.
  */
-export function qwenVlFamilyOfModel(info: GgufInfo): QwenVlModelFamily | undefined {
+function qwenVlFamilyOfModel(info: GgufInfo): QwenVlModelFamily | undefined {
   if (info.architecture !== 'qwen2vl') return undefined;
   const own = familyOf(info, ['general.name', 'general.basename']);
   if (own !== 'none') return own;
