@@ -13,6 +13,9 @@
 //   listener (read through the DevTools protocol, as DevTools' Event Listeners pane reads it).
 // - After the click, the menu must close (running an item closes it first). If it is still open,
 //   the click did not take, and it is given again at once.
+// - A menu can also close or be rebuilt under the pointer while the workbench is busy (seen once
+//   under load: the element went away during the hover, and the hover waited 30 s). Each step
+//   then fails fast and the menu is opened again, at most 5 times.
 
 import type { CDPSession, Locator, Page } from 'playwright-core';
 
@@ -26,6 +29,8 @@ const menuClosesMs = 5_000;
 /** Pause between openings while the workbench has not registered the extension's items yet. */
 const reopenPauseMs = 250;
 const clickAttempts = 3;
+/** How often a menu that closed under the pointer is opened again before giving up. */
+const maxReopenings = 5;
 /** Between two looks at the item's listeners. */
 const pollMs = 20;
 
@@ -88,23 +93,35 @@ export async function clickContextMenuItem(page: Page, row: Locator, menuItem: s
   const cdp = await page.context().newCDPSession(page);
   try {
     let opened = await openContextMenu(page, row, menuItem);
+    let reopenings = 0;
+    /** The menu closed or was rebuilt under the pointer (focus moved to a notification, say): open it again. */
+    const reopen = async (when: string): Promise<void> => {
+      if (++reopenings > maxReopenings) throw new Error(`The context menu closed ${reopenings} times before "${menuItem}" ${when}.`);
+      console.log(`      (the context menu closed before "${menuItem}" ${when}; opening it again)`);
+      opened = await openContextMenu(page, row, menuItem);
+    };
     for (let click = 1; ; click++) {
       if (!(await waitUntilClickable(cdp, opened, itemArmsMs))) {
-        // The menu closed before the click (focus moved to a notification, say): open it again.
-        console.log(`      (the context menu closed before "${menuItem}" was clicked; opening it again)`);
-        opened = await openContextMenu(page, row, menuItem);
+        await reopen('was clicked');
         continue;
       }
-      await opened.item.hover();
+      // Each step fails fast when the marked menu is gone (its locators then match nothing).
+      if (!(await opened.item.hover({ timeout: menuShowsMs }).then(() => true, () => false))) {
+        await reopen('was hovered');
+        continue;
+      }
       // The menu highlights the item under the pointer: it has seen the pointer arrive.
       const highlighted = await opened.menu.locator('.action-item.focused .action-label').filter({ hasText: exactly(menuItem) })
         .waitFor({ state: 'visible', timeout: menuShowsMs }).then(() => true, () => false);
       if (!highlighted) {
-        console.log(`      (the context menu closed before "${menuItem}" was highlighted; opening it again)`);
-        opened = await openContextMenu(page, row, menuItem);
+        await reopen('was highlighted');
         continue;
       }
-      await opened.item.click({ timeout: menuShowsMs });
+      // A click Playwright could not perform (the element went away first) ran nothing.
+      if (!(await opened.item.click({ timeout: menuShowsMs }).then(() => true, () => false))) {
+        await reopen('took the click');
+        continue;
+      }
       if (await opened.menu.waitFor({ state: 'detached', timeout: menuClosesMs }).then(() => true, () => false)) return;
       if (click >= clickAttempts) {
         throw new Error(`"${menuItem}" was clicked ${click} times once it had its mouseup listener, and each time the menu stayed open.`);
