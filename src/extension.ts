@@ -38,7 +38,9 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
       // One record per engine process in the global storage: the next start ends one that a window
       // killed without stopping it left running (several windows share the folder).
       const processRecordDir = vscode.Uri.joinPath(context.globalStorageUri, 'engine-processes').fsPath;
-      engineHost = new Host(log, statusBar, context.secrets, undefined, processRecordDir);
+      // How fast this machine encodes each pair's images (the first-token budget), kept across sessions.
+      const encodeSpeedFile = vscode.Uri.joinPath(context.globalStorageUri, 'encode-speeds.json').fsPath;
+      engineHost = new Host(log, statusBar, context.secrets, undefined, processRecordDir, encodeSpeedFile);
       context.subscriptions.push(engineHost);
     }
     return engineHost;

@@ -14,12 +14,16 @@ import type { ImageKind } from '../core/chat/prompts';
 import type { ChatEngine } from '../core/engine/chatEngine';
 import { LocalEngine } from '../core/engine/localEngine';
 import { cliProcessRecordDir } from '../core/engine/engineProcessRecord';
+import { cliEncodeSpeedFile } from '../core/models/encodeSpeed';
+import { defaultFirstTokenBudgetSeconds } from '../core/models/firstTokenBudget';
 import { asGlimpseError, GlimpseError, isCancelled } from '../core/errors';
 import { bundledCatalogPath, loadCatalog } from '../core/models/catalog';
 import { catalogEntryForModel, engineContextSize } from '../core/models/contextSize';
 import { RemoteEngine } from '../core/remote/remoteEngine';
 import { validateRemoteBaseUrl } from '../core/remote/remoteEndpoint';
 import { runDoctor } from './doctor';
+import { imageLine } from './imageLine';
+import type { EngineDescription } from '../core/engine/chatEngine';
 import { mockupDefaults } from '../core/mockup/runMockup';
 import { parseMockupArgs, runMockupCommand, type MockupCliOptions } from './mockup';
 import { cliErrorText } from './optionFlags';
@@ -49,6 +53,9 @@ Options:
   --ctx <n>             context size in tokens (default: the model's in Glimpse's catalog, else 8192)
   --gpu-layers <n|auto> model layers on the GPU (llama-server -ngl; default auto: the engine
                         decides; needs a Vulkan or CUDA engine build, see 'glimpse doctor')
+  --first-token-budget <seconds>
+                        how long the first word about an image may take here: fewer image
+                        tokens when the full size would take longer (default ${defaultFirstTokenBudgetSeconds}; 0: off)
   --max-tokens <n>      answer length limit (default ${explainDefaults.maxTokens}; mockup ${mockupDefaults.maxTokens})
   --temperature <t>     sampling temperature (default 0.2)
   --seed <n>            sampling seed
@@ -79,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
       score: { type: 'boolean' },
       browser: { type: 'string' },
       threads: { type: 'string' },
+      'first-token-budget': { type: 'string' },
       ctx: { type: 'string' },
       'gpu-layers': { type: 'string' },
       'max-tokens': { type: 'string' },
@@ -125,6 +133,7 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', onSigint);
   try {
     if (mockup) return await runMockupCommand(asked, mockup, sampling, controller.signal);
+    let description: EngineDescription | undefined;
     const result = await explainImage(
       asked,
       { images: rest.map((image) => ({ path: image })), question: values.question, kind },
@@ -135,13 +144,9 @@ async function main(argv: string[]): Promise<number> {
         cachePrompt: true,
       },
       (phase) => {
+        if (phase.phase === 'described') description = phase.description;
         if (phase.phase === 'prepared-images') {
-          for (const image of phase.images) {
-            const size = image.downscaled
-              ? `${image.originalWidth}×${image.originalHeight} → ${image.width}×${image.height}`
-              : `${image.width}×${image.height}`;
-            process.stderr.write(`[glimpse] ${image.label}: ${size}\n`);
-          }
+          for (const image of phase.images) process.stderr.write(`[glimpse] ${imageLine(image, description)}\n`);
         }
         if (phase.phase === 'engine-ready') process.stderr.write(`[glimpse] engine ready in ${phase.ms} ms\n`);
       },
@@ -176,6 +181,7 @@ async function main(argv: string[]): Promise<number> {
 interface EngineFlags {
   readonly server?: string;
   readonly threads?: string;
+  readonly 'first-token-budget'?: string;
   readonly ctx?: string;
   readonly 'gpu-layers'?: string;
   readonly verbose?: boolean;
@@ -198,6 +204,8 @@ async function localEngine(values: EngineFlags, modelPath: string | undefined, m
       contextSize: engineContextSize(optionalNumber(values.ctx, '--ctx'), catalogEntryForModel(catalog, modelPath)),
       gpuLayers: gpuLayersArgument(values['gpu-layers']),
       processRecordDir: cliProcessRecordDir(),
+      firstTokenBudgetSeconds: firstTokenBudgetArgument(values['first-token-budget']),
+      encodeSpeedFile: cliEncodeSpeedFile(),
     },
     {
       info: (m) => verbose && process.stderr.write(`[glimpse] ${m}\n`),
@@ -251,3 +259,13 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
+
+/** --first-token-budget: seconds, 0 or more (0: the model's own image size). */
+function firstTokenBudgetArgument(value: string | undefined): number {
+  if (value === undefined) return defaultFirstTokenBudgetSeconds;
+  const seconds = Number(value);
+  if (!(Number.isFinite(seconds) && seconds >= 0)) {
+    throw new GlimpseError('invalid-argument', `--first-token-budget needs a number of seconds, 0 or more (0: off), got "${value}".`);
+  }
+  return seconds;
+}

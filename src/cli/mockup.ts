@@ -13,6 +13,7 @@ import type { MockupStepStats } from '../core/mockup/generateCode';
 import { mockupCompletionOptions, runMockup, type RunMockupEvent, type RunMockupRequest } from '../core/mockup/runMockup';
 import { scoreGeneratedCode } from '../core/mockup/scoreCode';
 import { withFlagNames } from './optionFlags';
+import { imageLine } from './imageLine';
 import { isMockupTargetId, MOCKUP_TARGETS, mockupTarget, type MockupTarget, type MockupTargetId } from '../core/mockup/targets';
 
 export interface MockupCliOptions {
@@ -79,7 +80,7 @@ export async function runMockupCommand(engine: ChatEngine, options: MockupCliOpt
     switch (event.type) {
       case 'prepared':
         image = event.image;
-        log(`${image.label}: ${sizeLine(image, event.imageTokens)}; writing ${target.label}${options.twoStep ? ' after listing what the mockup holds' : ''}`);
+        log(`${imageLine(image, event.description)}; writing ${target.label}${options.twoStep ? ' after listing what the mockup holds' : ''}`);
         break;
       case 'engine-ready':
         log(`engine ready in ${event.ms} ms`);
@@ -179,11 +180,6 @@ async function printScore(options: MockupCliOptions, target: MockupTarget, image
     await fs.writeFile(renderPath, result.renderPng);
     log(`the render is in ${renderPath}`);
   }
-}
-
-function sizeLine(image: PreparedImage, tokens: number | undefined): string {
-  const size = image.downscaled ? `${image.originalWidth}×${image.originalHeight} → ${image.width}×${image.height}` : `${image.width}×${image.height}`;
-  return tokens === undefined ? size : `${size} (~${tokens} image tokens)`;
 }
 
 function stepLine(step: MockupStepStats): string {

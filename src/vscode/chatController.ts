@@ -312,7 +312,7 @@ export class ChatController implements vscode.Disposable {
   private viewsOf(engine: EngineDescription, images: readonly PreparedImage[]): Promise<ImageView[]> {
     return Promise.all(images.map(async (image) => {
       this.log.info(`[chat] ${image.label}: ${image.originalWidth}×${image.originalHeight} sent as ${image.width}×${image.height} ${image.mimeType}`);
-      return imageViewOf(image, await thumbnailDataUri(image), { tokens: engine.imageTokens?.(image.width, image.height), warning: downscaleWarning(image) });
+      return imageViewOf(image, await thumbnailDataUri(image), { tokens: engine.imageTokens?.(image.width, image.height), warning: engine.imageNote?.(image) ?? downscaleWarning(image) });
     }));
   }
 

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { LlamaServerConfig } from '../core/engine/llamaServer';
 import type { ServerSearch } from '../core/engine/locateServer';
 import { parseGpuLayers } from '../core/engine/gpuLayers';
+import { defaultFirstTokenBudgetSeconds } from '../core/models/firstTokenBudget';
 import { explainDefaults } from '../core/chat/explainImage';
 import { mockupDefaults } from '../core/mockup/runMockup';
 import { bundledEngineDirectory, downloadedEnginesDirectory } from './installation';
@@ -31,6 +32,8 @@ export interface GlimpseConfig {
   readonly startTimeoutSeconds: number;
   /** glimpse.unloadAfterIdleMinutes: 0 keeps the model loaded. */
   readonly unloadAfterIdleMinutes: number;
+  /** glimpse.firstTokenBudgetSeconds: 0 sends every image at the model's own size. */
+  readonly firstTokenBudgetSeconds: number;
   /** The longest one answer may take; 0: no limit. */
   readonly requestTimeoutSeconds: number;
   readonly maxImageBytes: number;
@@ -52,7 +55,7 @@ export interface GlimpseConfig {
 }
 
 /** Settings that need the engine to restart (or the remote server to be probed again) when they change. */
-export const engineSettings = ['modelPath', 'mmprojPath', 'serverPath', 'threads', 'gpuLayers', 'contextSize', 'startTimeoutSeconds', 'unloadAfterIdleMinutes', 'backend', 'remote'] as const;
+export const engineSettings = ['modelPath', 'mmprojPath', 'serverPath', 'threads', 'gpuLayers', 'contextSize', 'startTimeoutSeconds', 'unloadAfterIdleMinutes', 'firstTokenBudgetSeconds', 'backend', 'remote'] as const;
 
 function expandPath(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -83,6 +86,7 @@ export function readConfig(): GlimpseConfig {
     prefillWhileTyping: config.get<boolean>('chat.prefillWhileTyping', true) !== false,
     startTimeoutSeconds: machineValue<number>(config, 'startTimeoutSeconds', 180),
     unloadAfterIdleMinutes: Math.max(0, machineValue<number>(config, 'unloadAfterIdleMinutes', 15) || 0),
+    firstTokenBudgetSeconds: Math.max(0, machineValue<number>(config, 'firstTokenBudgetSeconds', defaultFirstTokenBudgetSeconds) || 0),
     requestTimeoutSeconds: Math.max(0, config.get<number>('requestTimeoutSeconds', 0) || 0),
     maxImageBytes: config.get<number>('maxImageMegabytes', 50) * 2 ** 20,
     browserPath: machinePath(config, 'browserPath'),
@@ -135,6 +139,7 @@ export function engineConfig(config: GlimpseConfig): LlamaServerConfig | undefin
     contextSize: config.contextSize,
     startTimeoutMs: config.startTimeoutSeconds * 1000,
     sleepAfterIdleSeconds: config.unloadAfterIdleMinutes * 60,
+    firstTokenBudgetSeconds: config.firstTokenBudgetSeconds,
     ...serverArgsFromEnvironment(),
   };
 }

@@ -85,6 +85,8 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
     private readonly catalog: () => Promise<ModelCatalog | undefined> = async () => undefined,
     /** Where local engine processes are recorded, so that one a crashed window left running is ended on the next start. */
     private readonly processRecordDir?: string,
+    /** Where the measured encode speed of each pair is kept (the first-token budget); none: this window only. */
+    private readonly encodeSpeedFile?: string,
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -276,7 +278,7 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
       );
     }
     const entry = catalogEntryForModel(await this.catalog(), config.modelPath);
-    const local: LlamaServerConfig = { ...config, contextSize: engineContextSize(config.contextSize, entry), processRecordDir: this.processRecordDir };
+    const local: LlamaServerConfig = { ...config, contextSize: engineContextSize(config.contextSize, entry), processRecordDir: this.processRecordDir, encodeSpeedFile: this.encodeSpeedFile };
     return { kind: 'local', key: `local\n${localEngineKey(local)}`, config: local };
   }
 

@@ -7,6 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { LlamaServer } from '../../src/core/engine/llamaServer';
+import { LocalEngine } from '../../src/core/engine/localEngine';
 import { GlimpseError } from '../../src/core/errors';
 import { checkModelPair } from '../../src/core/models/pairCheck';
 import { ensureSyntheticPair, testGeneratedDirectory, type SyntheticPair } from '../fixtures/gguf/presets';
@@ -82,6 +83,32 @@ describe('SmolVLM family (idefics3) in llama-server (tiny pairs)', function () {
       }
     });
   }
+
+  describe('tiny-smolvlm-500m under the first-token budget (--image-max-tokens 128)', () => {
+    let engine: LlamaServer;
+    before(async () => {
+      const pair = await pairOf('tiny-smolvlm-500m');
+      // What LocalEngine picks for a 10 s budget at ~70 ms per visual token.
+      const local = new LocalEngine(new LlamaServer({ modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, threads: 2, contextSize: 4096, firstTokenBudgetSeconds: 10 }));
+      engine = local.server;
+      const speeds = (local as unknown as { speeds: { record(key: object, ms: number, tokens: number): Promise<void> } }).speeds;
+      const info = await engine.pairInfo();
+      await speeds.record({ modelPath: info.modelPath, modelFileSize: info.modelFileSize, mmprojPath: pair.mmprojPath, mmprojFileSize: pair.projector.fileSize, threads: 2 }, 7000, 100);
+      await engine.start();
+      assert.equal(engine.current?.imageMaxTokens, 128, 'LocalEngine set --image-max-tokens from the measured speed');
+    });
+    after(async () => {
+      await engine?.dispose();
+    });
+    for (const { width, height } of imageSizes.slice(1)) {
+      it(`a ${width}×${height} image takes the tokens Glimpse predicts for the cap`, async () => {
+        const { measured, predicted } = await measureImageTokens(engine, images.get(`${width}×${height}`)!, 1);
+        report.push(`tiny-smolvlm-500m at --image-max-tokens 128, ${width}×${height}: measured ${measured}, predicted ${predicted}`);
+        assert.equal(measured, predicted, `the image took ${measured} tokens, Glimpse predicts ${predicted}`);
+        assert.ok(measured < 862, 'fewer tiles than without the cap');
+      });
+    }
+  });
 
   it('the pair check accepts both matched pairs and refuses the 256M model with the 500M projector before spawning', async () => {
     const large = await pairOf('tiny-smolvlm-500m');

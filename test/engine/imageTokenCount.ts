@@ -40,6 +40,6 @@ export async function measureImageTokens(engine: LlamaServer, imagePath: string,
   const withImage = done.usage?.promptTokens;
   if (withImage === undefined || textOnlyTokens === undefined) throw new Error('llama-server reported no prompt token count');
   const pair = await engine.pairInfo();
-  const predicted = pair.vision ? estimateImageTokens(pair.vision, sent) : undefined;
+  const predicted = pair.vision ? estimateImageTokens(pair.vision, sent, { maxTokens: engine.current?.imageMaxTokens }) : undefined;
   return { measured: withImage - textOnlyTokens, predicted, sent, events };
 }

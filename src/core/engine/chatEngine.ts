@@ -21,6 +21,8 @@ export interface EngineDescription {
   readonly imageBudget: ImageBudget;
   /** Visual tokens an image of this size (as sent) takes, when the projector lets us predict it. */
   readonly imageTokens?: (width: number, height: number) => number | undefined;
+  /** What the first-token budget traded for an image (sent size and source size), if anything. */
+  readonly imageNote?: (image: { width: number; height: number; originalWidth: number; originalHeight: number }) => string | undefined;
 }
 
 export interface ChatEngine {

@@ -57,7 +57,17 @@ export interface LlamaServerConfig {
    * and its port, and loads them again on the next request). 0 or undefined: never.
    */
   readonly sleepAfterIdleSeconds?: number;
+  /**
+   * Seconds the first token of an answer about an image should take on this machine (LocalEngine's
+   * first-token budget, firstTokenBudget.ts); 0 or undefined: the model's own image size.
+   */
+  readonly firstTokenBudgetSeconds?: number;
+  /** Where LocalEngine keeps the measured encode speed of each pair (encodeSpeed.ts); none: this process only. */
+  readonly encodeSpeedFile?: string;
 }
+
+/** Picks llama-server's --image-max-tokens before each spawn, from the checked pair and the binary found. */
+export type ImageTokenCapChooser = (pair: ModelPairInfo, binary: LocatedServer) => Promise<number | undefined>;
 
 /** `sleeping`: the process runs with its model unloaded (sleepAfterIdleSeconds); the next request loads it again. */
 export type EngineState = 'stopped' | 'starting' | 'ready' | 'sleeping' | 'generating' | 'error';
@@ -91,6 +101,8 @@ export interface RunningServer {
   readonly binary: LocatedServer;
   readonly pair: ModelPairInfo;
   readonly startMs: number;
+  /** The --image-max-tokens it runs with (the last one given), if any. */
+  readonly imageMaxTokens?: number;
   /** The process that kills the server if this one dies (none on Windows). */
   readonly watchdogPid?: number;
 }
@@ -150,6 +162,9 @@ export class LlamaServer implements Disposable {
     readonly config: LlamaServerConfig,
     private readonly logger: EngineLogger = silentLogger,
   ) {}
+
+  /** Consulted before each spawn (LocalEngine sets it); none: no --image-max-tokens of Glimpse's own. */
+  chooseImageTokenCap: ImageTokenCapChooser | undefined;
 
   get state(): EngineState {
     return this.stateValue;
@@ -286,7 +301,8 @@ export class LlamaServer implements Disposable {
   private async launch(binary: LocatedServer, pair: ModelPairInfo, started: number, signal?: AbortSignal): Promise<RunningServer> {
     const port = await freePort();
     const apiKey = randomBytes(24).toString('hex');
-    const args = this.serverArguments(port, apiKey, binary, pair);
+    const imageTokenCap = await this.chooseImageTokenCap?.(pair, binary);
+    const args = this.serverArguments(port, apiKey, binary, pair, imageTokenCap);
     this.logger.info(`Starting ${binary.path} (${binary.version}; ${describeEngineBuild(binary)}) ${args.map((a) => (a === apiKey ? '<api-key>' : a)).join(' ')}`);
     this.output = new LineRingBuffer(40);
     const child = spawn(binary.path, args, {
@@ -318,7 +334,8 @@ export class LlamaServer implements Disposable {
       throw error;
     }
     if (!child.pid) throw new GlimpseError('engine-exited', 'llama-server did not start (no process id).');
-    const running: RunningServer = { endpoint, pid: child.pid, binary, pair, startMs: Date.now() - started, watchdogPid: supervision.watchdog?.pid };
+    const imageMaxTokens = lastValueOf(args, '--image-max-tokens');
+    const running: RunningServer = { endpoint, pid: child.pid, binary, pair, startMs: Date.now() - started, watchdogPid: supervision.watchdog?.pid, ...(imageMaxTokens !== undefined ? { imageMaxTokens } : {}) };
     this.running = running;
     if (!supervision.ended) {
       supervision.health = new HealthMonitor((timeoutMs, pollSignal) => answersAtAll(endpoint, timeoutMs, pollSignal), this.config.healthCheck, (silentMs) => this.endUnresponsive(child, silentMs));
@@ -379,7 +396,7 @@ export class LlamaServer implements Disposable {
     killProcess(child, 'SIGKILL');
   }
 
-  private serverArguments(port: number, apiKey: string, binary: LocatedServer, pair: ModelPairInfo): string[] {
+  private serverArguments(port: number, apiKey: string, binary: LocatedServer, pair: ModelPairInfo, imageTokenCap: number | undefined): string[] {
     const { modelPath, mmprojPath, threads, gpuLayers, contextSize, parallel, extraArgs, sleepAfterIdleSeconds } = this.config;
     const args = ['-m', modelPath];
     if (mmprojPath) args.push('--mmproj', mmprojPath);
@@ -392,6 +409,7 @@ export class LlamaServer implements Disposable {
     const microBatch = imageMicroBatch(pair);
     if (microBatch !== undefined) args.push('-ub', String(microBatch), '-b', String(Math.max(microBatch, 2048)));
     if (sleepAfterIdleSeconds !== undefined && sleepAfterIdleSeconds > 0) args.push('--sleep-idle-seconds', String(Math.round(sleepAfterIdleSeconds)));
+    if (imageTokenCap !== undefined && imageTokenCap > 0) args.push('--image-max-tokens', String(Math.round(imageTokenCap)));
     // Fitting layers to device memory only matters with an accelerator; on a CPU-only build it is
     // a dry-run load that costs 0.6–0.8 s of every start (measured with the bench pair).
     if (binary.accelerators.length === 0 && !(extraArgs ?? []).some((a) => a === '-fit' || a === '--fit')) args.push('--fit', 'off');
@@ -497,7 +515,7 @@ function killProcess(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function defaultThreads(): number {
+export function defaultThreads(): number {
   // llama.cpp decodes fastest on physical cores; leave one for the editor on larger machines.
   const cores = os.availableParallelism();
   return cores <= 4 ? cores : cores - 1;
@@ -553,4 +571,11 @@ function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/** The number after the last `flag` in an argument list (llama-server takes the last one given). */
+function lastValueOf(args: readonly string[], flag: string): number | undefined {
+  const index = args.lastIndexOf(flag);
+  const value = index >= 0 ? Number(args[index + 1]) : NaN;
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }

@@ -27,18 +27,19 @@
 //    limits 70 and 1120 tokens (`set_limit_image_tokens(70, 1120)`), one token per pooled
 //    48 × 48 block (`clip_n_output_tokens`: patches / merge²), between <|image> and <image|>.
 //  - `idefics3` (SmolVLM): the image is cut into image_size tiles plus an overview, each wrapped in
-//    marker tokens (imageTokensIdefics3.ts).
+//    marker tokens; --image-max-tokens / --image-min-tokens change how many tiles (imageTokensIdefics3.ts).
 
 import type { VisionProjectorInfo } from './pairCheck';
 import { idefics3Slicing } from './imageTokensIdefics3';
+import { sizePreservingRatio } from './preservedRatioSize';
 
 export type ImageTokenProjector = Pick<VisionProjectorInfo, 'projectorType' | 'imageSize' | 'patchSize' | 'spatialMergeSize' | 'tiled'> &
   Partial<Pick<VisionProjectorInfo, 'scaleFactor' | 'preprocessImageSize'>>;
 
 export interface ImageTokenOptions {
-  /** llama-server `--image-min-tokens` (dynamic-resolution projectors). */
+  /** llama-server `--image-min-tokens` (dynamic-resolution projectors and idefics3). */
   readonly minTokens?: number;
-  /** llama-server `--image-max-tokens` (dynamic-resolution projectors). */
+  /** llama-server `--image-max-tokens` (dynamic-resolution projectors and idefics3: see imageTokensIdefics3.ts). */
   readonly maxTokens?: number;
 }
 
@@ -87,6 +88,11 @@ function markersOf(projectorType: string): number {
   return imageMarkerTokens.get(projectorType) ?? 0;
 }
 
+/** The token limits of a dynamic-resolution projector (clip.cpp's defaults), or undefined for the others. */
+export function dynamicTokenLimits(projector: Pick<ImageTokenProjector, 'projectorType'>): { readonly minTokens: number; readonly maxTokens: number } | undefined {
+  return dynamicRules.get(projector.projectorType);
+}
+
 /** Visual tokens for a `width` × `height` image, or undefined for a projector it cannot predict. */
 export function estimateImageTokens(projector: ImageTokenProjector, image: ImageSize, options: ImageTokenOptions = {}): number | undefined {
   const { patchSize, imageSize } = projector;
@@ -101,7 +107,7 @@ export function estimateImageTokens(projector: ImageTokenProjector, image: Image
 
   if (projector.projectorType === 'idefics3') {
     if (imageSize === undefined) return undefined;
-    return idefics3Slicing({ ...projector, imageSize, patchSize }, image.width, image.height)?.tokens;
+    return idefics3Slicing({ ...projector, imageSize, patchSize }, image.width, image.height, options)?.tokens;
   }
 
   const defaultPooling = pooledProjectorDefaults.get(projector.projectorType);
@@ -152,34 +158,4 @@ export function dynamicResolutionSize(
     minPixels: (options.minTokens ?? limits.minTokens) * tokenArea,
     maxPixels: (options.maxTokens ?? limits.maxTokens) * tokenArea,
   });
-}
-
-/**
- * mtmd-image.cpp `calc_size_preserved_ratio` without `longest_edge`: round each side to the
- * nearest multiple of `align` (at least `align`); if that is over `maxPixels` scale down and floor,
- * if under `minPixels` scale up and ceil. The C++ computes in 32-bit floats; Math.fround repeats
- * that so sides on a rounding edge come out the same.
- */
-function sizePreservingRatio(image: ImageSize, limits: { align: number; minPixels: number; maxPixels: number }): ImageSize | undefined {
-  const { width, height } = image;
-  const { align, minPixels, maxPixels } = limits;
-  if (width <= 0 || height <= 0) return undefined;
-  const f = Math.fround;
-  const roundBy = (x: number): number => Math.round(f(x / align)) * align;
-  const ceilBy = (x: number): number => Math.ceil(f(x / align)) * align;
-  const floorBy = (x: number): number => Math.floor(f(x / align)) * align;
-
-  let scaledWidth = Math.max(align, roundBy(width));
-  let scaledHeight = Math.max(align, roundBy(height));
-  const area = f(height * width);
-  if (maxPixels > 0 && scaledWidth * scaledHeight > maxPixels) {
-    const beta = f(Math.sqrt(f(area / maxPixels)));
-    scaledHeight = Math.max(align, floorBy(f(height / beta)));
-    scaledWidth = Math.max(align, floorBy(f(width / beta)));
-  } else if (minPixels > 0 && scaledWidth * scaledHeight < minPixels) {
-    const beta = f(Math.sqrt(f(f(minPixels) / area)));
-    scaledHeight = ceilBy(f(height * beta));
-    scaledWidth = ceilBy(f(width * beta));
-  }
-  return { width: scaledWidth, height: scaledHeight };
 }
