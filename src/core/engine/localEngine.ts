@@ -70,9 +70,11 @@ export class LocalEngine implements ChatEngine, PrefillEngine, Disposable {
     const threads = this.config.threads ?? defaultThreads();
     const key = speedKey(pair, threads);
     const accelerated = (binary?.accelerators.length ?? 0) > 0 && this.config.gpuLayers !== 0;
+    const measured = key ? await this.speeds.measured(key) : {};
     return planFirstToken(pair, {
       budgetSeconds: this.config.firstTokenBudgetSeconds ?? 0,
-      measuredMsPerVisualToken: key ? await this.speeds.msPerVisualToken(key) : undefined,
+      measuredMsPerVisualToken: measured.msPerVisualToken,
+      measuredMsPerTextToken: measured.msPerTextToken,
       threads,
       accelerated,
     });
@@ -99,7 +101,15 @@ export class LocalEngine implements ChatEngine, PrefillEngine, Disposable {
     const tokensOf = (turn: ChatTurn) => (turn.images ?? []).reduce((sum, image) => sum + (estimateImageTokens(vision, image, { maxTokens: imageMaxTokens }) ?? 0), 0);
     // Nothing cached: every image was encoded; otherwise only the newest question's.
     const visualTokens = timings.cachedTokens > 0 ? tokensOf(turns.filter((t) => t.role === 'user').at(-1) ?? { role: 'user', text: '' }) : turns.reduce((sum, turn) => sum + tokensOf(turn), 0);
-    if (visualTokens > 0 && timings.promptTokens >= visualTokens) await this.speeds.record(key, timings.promptMs, visualTokens);
+    if (visualTokens === 0) {
+      // A follow-up: the text's own cost, taken off later image answers.
+      if (timings.promptTokens >= minTextSample) await this.speeds.record(key, timings.promptMs, timings.promptTokens, 'text');
+      return;
+    }
+    if (timings.promptTokens < visualTokens) return;
+    const { msPerTextToken } = await this.speeds.measured(key);
+    const textMs = (msPerTextToken ?? 0) * (timings.promptTokens - visualTokens);
+    await this.speeds.record(key, Math.max(timings.promptMs - textMs, timings.promptMs / 2), visualTokens);
   }
 
   /** Prefill while typing never starts a stopped engine. */
@@ -130,6 +140,9 @@ export function describeLocalPair(pair: ModelPairInfo, plan?: FirstTokenPlan, im
     imageNote: vision && plan ? (image) => firstTokenNote(vision, plan, image, imageMaxTokens) : undefined,
   };
 }
+
+/** Fewer prompt tokens than this time the request's overhead, not the text. */
+const minTextSample = 16;
 
 function speedKey(pair: ModelPairInfo, threads: number): EncodeSpeedKey | undefined {
   if (!pair.vision) return undefined;

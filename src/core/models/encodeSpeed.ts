@@ -1,9 +1,10 @@
 // How fast this machine turns an image into the model's first token, per model pair: milliseconds
 // of llama-server's prompt time per visual token, timed from the engine's own answers (the
 // `timings.prompt_ms` of an answer whose prompt encoded the image; llama-server counts the image
-// encode in it). The whole prompt time is put on the visual tokens, text included: that is what the
-// user waits for, and it errs on the slow side. The median of the last few samples is used, so one
-// answer slowed by a busy machine does not swing the budget.
+// encode in it), and per text token (from answers whose prompt held no new image: follow-ups).
+// LocalEngine takes the text's share off an image answer's time when the text figure is known;
+// before that the whole prompt is put on the visual tokens, which errs on the slow side. The median
+// of the last few samples is used, so one answer slowed by a busy machine does not swing the budget.
 //
 // Kept in one small JSON file (the extension's global storage, the CLI's cache folder), keyed by the
 // pair's files (name and size) and the thread count. A missing or damaged file is an empty store.
@@ -28,7 +29,16 @@ export interface EncodeSpeedKey {
 interface StoredSpeed {
   /** Milliseconds per visual token, newest last. */
   readonly samples: number[];
+  /** Milliseconds per text token of the prompt, newest last. */
+  readonly textSamples?: number[];
   readonly updated: string;
+}
+
+export type SpeedKind = 'image' | 'text';
+
+export interface MeasuredSpeed {
+  readonly msPerVisualToken?: number;
+  readonly msPerTextToken?: number;
 }
 
 interface StoredFile {
@@ -55,19 +65,28 @@ export class EncodeSpeeds {
 
   /** Milliseconds per visual token measured for this pair on this machine, or undefined before the first sample. */
   async msPerVisualToken(key: EncodeSpeedKey): Promise<number | undefined> {
-    await this.load();
-    const samples = this.models.get(encodeSpeedKey(key))?.samples;
-    return samples && samples.length > 0 ? median(samples) : undefined;
+    return (await this.measured(key)).msPerVisualToken;
   }
 
-  /** Adds one answer's figure; ignored unless both numbers are positive and finite. */
-  async record(key: EncodeSpeedKey, promptMs: number, visualTokens: number): Promise<void> {
-    if (!(promptMs > 0 && visualTokens > 0 && Number.isFinite(promptMs) && Number.isFinite(visualTokens))) return;
+  /** Both figures for this pair on this machine (each undefined before its first sample). */
+  async measured(key: EncodeSpeedKey): Promise<MeasuredSpeed> {
+    await this.load();
+    const stored = this.models.get(encodeSpeedKey(key));
+    const figure = (samples: readonly number[] | undefined) => (samples && samples.length > 0 ? median(samples) : undefined);
+    return { msPerVisualToken: figure(stored?.samples), msPerTextToken: figure(stored?.textSamples) };
+  }
+
+  /** Adds one answer's figure (`ms` over `tokens` of that kind); ignored unless both numbers are positive and finite. */
+  async record(key: EncodeSpeedKey, ms: number, tokens: number, kind: SpeedKind = 'image'): Promise<void> {
+    if (!(ms > 0 && tokens > 0 && Number.isFinite(ms) && Number.isFinite(tokens))) return;
     await this.load();
     const id = encodeSpeedKey(key);
-    const samples = [...(this.models.get(id)?.samples ?? []), promptMs / visualTokens].slice(-keptSamples);
+    const old = this.models.get(id);
+    const add = (samples: readonly number[] | undefined) => [...(samples ?? []), ms / tokens].slice(-keptSamples);
+    const samples = kind === 'image' ? add(old?.samples) : [...(old?.samples ?? [])];
+    const textSamples = kind === 'text' ? add(old?.textSamples) : old?.textSamples;
     this.models.delete(id);
-    this.models.set(id, { samples, updated: new Date().toISOString() });
+    this.models.set(id, { samples, ...(textSamples ? { textSamples } : {}), updated: new Date().toISOString() });
     while (this.models.size > keptModels) this.models.delete(this.models.keys().next().value as string);
     await this.save();
   }
@@ -78,9 +97,11 @@ export class EncodeSpeeds {
       try {
         const parsed = JSON.parse(await readFile(this.file, 'utf8')) as Partial<StoredFile>;
         if (parsed.version !== formatVersion || typeof parsed.models !== 'object' || parsed.models === null) return;
+        const valid = (list: unknown) => (Array.isArray(list) ? list.filter((n): n is number => typeof n === 'number' && n > 0 && Number.isFinite(n)).slice(-keptSamples) : []);
         for (const [id, value] of Object.entries(parsed.models)) {
-          const samples = Array.isArray(value?.samples) ? value.samples.filter((n) => typeof n === 'number' && n > 0 && Number.isFinite(n)) : [];
-          if (samples.length > 0) this.models.set(id, { samples: samples.slice(-keptSamples), updated: String(value.updated ?? '') });
+          const samples = valid(value?.samples);
+          const textSamples = valid(value?.textSamples);
+          if (samples.length > 0 || textSamples.length > 0) this.models.set(id, { samples, ...(textSamples.length > 0 ? { textSamples } : {}), updated: String(value?.updated ?? '') });
         }
       } catch {
         // missing or damaged: start empty (the next answer writes it again)

@@ -5,6 +5,8 @@
 // machine (encodeSpeed.ts); before the first measurement it is a prior from the pair's size (about
 // 2 × parameters FLOPs per patch, at 40 GFLOP/s per thread, what a 2-core AVX2 machine gave for
 // SmolVLM 500M Q8_0; file bytes stand for parameters), and with an accelerator there is no prior.
+// Once follow-ups have timed the text, a typical prompt's text (~300 tokens) is taken off the
+// budget first, and the image figure is net of it.
 //
 // The lever depends on how the model sizes an image:
 //  - idefics3 (SmolVLM) always scales an image to its preprocessing size (2048 px) before slicing,
@@ -22,6 +24,8 @@ import type { ModelPairInfo, VisionProjectorInfo } from './pairCheck';
 export const defaultFirstTokenBudgetSeconds = 10;
 
 const priorGflopsPerThread = 40;
+/** Explain Image's prompt and a question: ~250 tokens of instructions, ~50 of question. */
+const typicalPromptTextTokens = 300;
 
 /** Screens, windows, pages and phones: the shapes a server-wide cap must fit. */
 const referenceShapes: readonly ImageSize[] = [
@@ -38,6 +42,8 @@ export interface FirstTokenPlan {
   /** The cost used: measured on this machine, or the prior. Undefined: no estimate (accelerator, unknown projector). */
   readonly msPerVisualToken?: number;
   readonly measured: boolean;
+  /** The prompt text's share of the first token, assumed for a typical question (ms); 0 when not measured. */
+  readonly textMs: number;
   /** llama-server --image-max-tokens (idefics3); undefined: the model's own limit. */
   readonly serverMaxImageTokens?: number;
   /** Per-request visual-token cap (dynamic resolution); undefined: Glimpse's default. */
@@ -48,6 +54,8 @@ export interface PlanInputs {
   /** 0 or less: no budget. */
   readonly budgetSeconds: number;
   readonly measuredMsPerVisualToken?: number;
+  /** Measured prompt cost per text token (follow-ups); undefined: not known, the image figure carries it. */
+  readonly measuredMsPerTextToken?: number;
   readonly threads: number;
   /** The engine can offload to a GPU (no prior: a CPU figure would be far too slow). */
   readonly accelerated: boolean;
@@ -57,9 +65,10 @@ export function planFirstToken(pair: ModelPairInfo, inputs: PlanInputs): FirstTo
   const vision = pair.vision;
   const measured = inputs.measuredMsPerVisualToken;
   const msPerVisualToken = measured ?? (vision && !inputs.accelerated ? priorMsPerVisualToken(pair, vision, inputs.threads) : undefined);
-  const base = { budgetSeconds: inputs.budgetSeconds, msPerVisualToken, measured: measured !== undefined };
+  const textMs = measured !== undefined ? (inputs.measuredMsPerTextToken ?? 0) * typicalPromptTextTokens : 0;
+  const base = { budgetSeconds: inputs.budgetSeconds, msPerVisualToken, measured: measured !== undefined, textMs };
   if (!vision || msPerVisualToken === undefined || !(inputs.budgetSeconds > 0)) return base;
-  const tokens = (inputs.budgetSeconds * 1000) / msPerVisualToken;
+  const tokens = Math.max(0, inputs.budgetSeconds * 1000 - textMs) / msPerVisualToken;
   if (vision.projectorType === 'idefics3') return { ...base, serverMaxImageTokens: idefics3Cap(vision, tokens) };
   const limits = dynamicTokenLimits(vision);
   if (limits) {
@@ -108,5 +117,5 @@ function patchesPerVisualToken(vision: VisionProjectorInfo): number {
 /** Seconds the first token takes for `visualTokens` under the plan, or undefined without an estimate. */
 export function expectedSeconds(plan: FirstTokenPlan, visualTokens: number | undefined): number | undefined {
   if (plan.msPerVisualToken === undefined || visualTokens === undefined) return undefined;
-  return (plan.msPerVisualToken * visualTokens) / 1000;
+  return (plan.msPerVisualToken * visualTokens + plan.textMs) / 1000;
 }

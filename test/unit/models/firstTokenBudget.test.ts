@@ -54,6 +54,14 @@ describe('first-token budget', () => {
       assert.equal(planFirstToken(pairWith(smolVision), { budgetSeconds: 3, measuredMsPerVisualToken: measured, threads: 2, accelerated: false }).serverMaxImageTokens, 64);
       assert.equal(planFirstToken(pairWith(smolVision), { budgetSeconds: 60, measuredMsPerVisualToken: measured, threads: 2, accelerated: false }).serverMaxImageTokens, undefined);
     });
+    it('a measured text cost comes off the budget first (300 prompt tokens)', () => {
+      // 10 s − 300 × 10 ms = 7 s for the image at 34 ms per visual token: 205 tokens, cap 192
+      // (a portrait 768×1024 then takes 2 tiles in 2 rows: 201)
+      const plan = planFirstToken(pairWith(smolVision), { budgetSeconds: 10, measuredMsPerVisualToken: 34, measuredMsPerTextToken: 10, threads: 2, accelerated: false });
+      assert.equal(plan.textMs, 3000);
+      assert.equal(plan.serverMaxImageTokens, 192);
+      assert.equal(planFirstToken(pairWith(smolVision), { budgetSeconds: 10, measuredMsPerVisualToken: 34, measuredMsPerTextToken: 30, threads: 2, accelerated: false }).serverMaxImageTokens, 64);
+    });
     it('no budget, no cap', () => {
       assert.equal(planFirstToken(pairWith(smolVision), { budgetSeconds: 0, measuredMsPerVisualToken: measured, threads: 2, accelerated: false }).serverMaxImageTokens, undefined);
     });
@@ -117,6 +125,13 @@ describe('first-token budget', () => {
       await speeds.record(key, 0, 100);
       await speeds.record(key, 100, 0);
       assert.equal(JSON.parse(await readFile(file, 'utf8')).models[Object.keys(JSON.parse(await readFile(file, 'utf8')).models)[0]].samples.length, 3);
+    });
+    it('keeps the text figure beside the image one', async () => {
+      const file = path.join(dir, 'speeds.json');
+      const speeds = new EncodeSpeeds(file);
+      await speeds.record(key, 400, 40, 'text');
+      await speeds.record(key, 5000, 100);
+      assert.deepEqual(await new EncodeSpeeds(file).measured(key), { msPerVisualToken: 50, msPerTextToken: 10 });
     });
     it('a damaged file is an empty store, written again by the next sample', async () => {
       const file = path.join(dir, 'speeds.json');
