@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { LlamaServer } from '../../src/core/engine/llamaServer';
 import { LocalEngine } from '../../src/core/engine/localEngine';
+import { EncodeSpeeds, type EncodeSpeedKey } from '../../src/core/models/encodeSpeed';
 import { GlimpseError } from '../../src/core/errors';
 import { checkModelPair } from '../../src/core/models/pairCheck';
 import { ensureSyntheticPair, testGeneratedDirectory, type SyntheticPair } from '../fixtures/gguf/presets';
@@ -86,15 +87,19 @@ describe('SmolVLM family (idefics3) in llama-server (tiny pairs)', function () {
 
   describe('tiny-smolvlm-500m under the first-token budget (--image-max-tokens 128)', () => {
     let engine: LlamaServer;
+    let local: LocalEngine;
+    const speeds = new EncodeSpeeds();
+    let key: EncodeSpeedKey;
     before(async () => {
       const pair = await pairOf('tiny-smolvlm-500m');
-      // What LocalEngine picks for a 10 s budget at ~70 ms per visual token.
-      const local = new LocalEngine(new LlamaServer({ modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, threads: 2, contextSize: 4096, firstTokenBudgetSeconds: 10 }));
-      engine = local.server;
-      const speeds = (local as unknown as { speeds: { record(key: object, ms: number, tokens: number): Promise<void> } }).speeds;
+      // What LocalEngine picks for a 10 s budget at 70 ms per visual token (the tiny pair's own
+      // speed, ~0.2 ms, would need no cap).
+      engine = new LlamaServer({ modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, threads: 2, contextSize: 4096, firstTokenBudgetSeconds: 10 });
+      local = new LocalEngine(engine, speeds);
       const info = await engine.pairInfo();
-      await speeds.record({ modelPath: info.modelPath, modelFileSize: info.modelFileSize, mmprojPath: pair.mmprojPath, mmprojFileSize: pair.projector.fileSize, threads: 2 }, 7000, 100);
-      await engine.start();
+      key = { modelPath: info.modelPath, modelFileSize: info.modelFileSize, mmprojPath: pair.mmprojPath, mmprojFileSize: pair.projector.fileSize, threads: 2 };
+      await speeds.record(key, 7000, 100);
+      await local.ensureReady();
       assert.equal(engine.current?.imageMaxTokens, 128, 'LocalEngine set --image-max-tokens from the measured speed');
     });
     after(async () => {
@@ -102,12 +107,18 @@ describe('SmolVLM family (idefics3) in llama-server (tiny pairs)', function () {
     });
     for (const { width, height } of imageSizes.slice(1)) {
       it(`a ${width}×${height} image takes the tokens Glimpse predicts for the cap`, async () => {
-        const { measured, predicted } = await measureImageTokens(engine, images.get(`${width}×${height}`)!, 1);
+        const { measured, predicted } = await measureImageTokens(local, images.get(`${width}×${height}`)!, 1);
         report.push(`tiny-smolvlm-500m at --image-max-tokens 128, ${width}×${height}: measured ${measured}, predicted ${predicted}`);
         assert.equal(measured, predicted, `the image took ${measured} tokens, Glimpse predicts ${predicted}`);
         assert.ok(measured < 862, 'fewer tiles than without the cap');
       });
     }
+    it('the answers above were timed: the median moved from the seeded 70 ms to the tiny pair\'s own speed', async () => {
+      await measureImageTokens(local, images.get('1920×1080')!, 1);
+      const median = await speeds.msPerVisualToken(key);
+      // 70 ms seeded, then one sample per answer about an image (~0.3 ms each for this tiny pair)
+      assert.ok(median !== undefined && median < 10, `median ${median} ms per visual token`);
+    });
   });
 
   it('the pair check accepts both matched pairs and refuses the 256M model with the 500M projector before spawning', async () => {

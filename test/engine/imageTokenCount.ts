@@ -21,9 +21,12 @@ export interface ImageTokenMeasurement {
   readonly events: readonly ChatStreamEvent[];
 }
 
-export async function measureImageTokens(engine: LlamaServer, imagePath: string, maxTokens = 8): Promise<ImageTokenMeasurement> {
+/** `server`: a LlamaServer (asked through a LocalEngine of its own) or the LocalEngine to ask through. */
+export async function measureImageTokens(server: LlamaServer | LocalEngine, imagePath: string, maxTokens = 8): Promise<ImageTokenMeasurement> {
+  const local = server instanceof LocalEngine ? server : new LocalEngine(server);
+  const engine = local.server;
   let sent: PreparedImage | undefined;
-  const result = await explainImage(new LocalEngine(engine), { images: [{ path: imagePath }], question: 'What is this?' },
+  const result = await explainImage(local, { images: [{ path: imagePath }], question: 'What is this?' },
     { maxTokens, temperature: 0, extraBody: { ignore_eos: true } },
     (phase) => { if (phase.phase === 'prepared-images') sent = phase.images[0]; });
   const events: ChatStreamEvent[] = [];

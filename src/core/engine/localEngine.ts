@@ -24,6 +24,8 @@ export class LocalEngine implements ChatEngine, PrefillEngine, Disposable {
   private readonly speeds: EncodeSpeeds;
   /** Whether the running server's --image-max-tokens came from a measured speed (else from the prior, or none). */
   private capMeasured = false;
+  /** The binary the next start will find, located once (describe() runs for every attached image). */
+  private located: Promise<LocatedServer | undefined> | undefined;
 
   /** `server`: the supervised child process (its state, phases and exits are the status bar's). */
   constructor(readonly server: LlamaServer, speeds?: EncodeSpeeds) {
@@ -46,7 +48,11 @@ export class LocalEngine implements ChatEngine, PrefillEngine, Disposable {
   /** Read from the GGUF headers: nothing starts. */
   async describe(): Promise<EngineDescription> {
     const pair = await this.server.pairInfo();
-    const binary = this.server.current?.binary ?? (await locateServer(this.config.serverPath, this.config.serverSearch).catch(() => undefined));
+    this.located ??= locateServer(this.config.serverPath, this.config.serverSearch).catch(() => {
+      this.located = undefined; // not there yet (being built or downloaded): look again next time
+      return undefined;
+    });
+    const binary = this.server.current?.binary ?? (await this.located);
     const plan = await this.plan(pair, binary);
     const running = this.server.current;
     return describeLocalPair(pair, plan, running ? running.imageMaxTokens : plan.serverMaxImageTokens);
@@ -89,7 +95,9 @@ export class LocalEngine implements ChatEngine, PrefillEngine, Disposable {
     const running = this.server.current;
     if (!running || this.capMeasured || !isNewImageConversation(turns)) return;
     const plan = await this.plan(running.pair, running.binary);
-    if (!plan.measured || plan.serverMaxImageTokens === running.imageMaxTokens) return;
+    if (!plan.measured) return;
+    this.capMeasured = plan.serverMaxImageTokens === running.imageMaxTokens;
+    if (this.capMeasured) return;
     await this.server.stop();
     await this.server.start(signal);
   }
@@ -98,9 +106,10 @@ export class LocalEngine implements ChatEngine, PrefillEngine, Disposable {
     const key = speedKey(pair, this.config.threads ?? defaultThreads());
     if (!key || !pair.vision) return;
     const vision = pair.vision;
-    const tokensOf = (turn: ChatTurn) => (turn.images ?? []).reduce((sum, image) => sum + (estimateImageTokens(vision, image, { maxTokens: imageMaxTokens }) ?? 0), 0);
+    const tokensOf = (turn: ChatTurn | undefined) => (turn?.images ?? []).reduce((sum, image) => sum + (estimateImageTokens(vision, image, { maxTokens: imageMaxTokens }) ?? 0), 0);
     // Nothing cached: every image was encoded; otherwise only the newest question's.
-    const visualTokens = timings.cachedTokens > 0 ? tokensOf(turns.filter((t) => t.role === 'user').at(-1) ?? { role: 'user', text: '' }) : turns.reduce((sum, turn) => sum + tokensOf(turn), 0);
+    const encoded = timings.cachedTokens > 0 ? [turns.filter((turn) => turn.role === 'user').at(-1)] : turns;
+    const visualTokens = encoded.reduce((sum, turn) => sum + tokensOf(turn), 0);
     if (visualTokens === 0) {
       // A follow-up: the text's own cost, taken off later image answers.
       if (timings.promptTokens >= minTextSample) await this.speeds.record(key, timings.promptMs, timings.promptTokens, 'text');

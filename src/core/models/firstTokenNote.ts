@@ -31,13 +31,14 @@ export function firstTokenNote(vision: VisionProjectorInfo, plan: FirstTokenPlan
   if (!seen || expected === undefined || fullSeconds === undefined) return undefined;
   const scale = Math.min(seen.width / original.width, seen.height / original.height);
   const speed = plan.measured ? 'as timed on this machine' : 'estimated until Glimpse has timed an image here';
+  const seenAt = `Seen at ${seen.width}×${seen.height}`;
   const trade = expected <= plan.budgetSeconds * 1.1
-    ? `to answer within ~${seconds(plan.budgetSeconds)} s (the full size would take ~${seconds(fullSeconds)} s, ${speed})`
-    : `, the least this model takes: ~${seconds(expected)} s here, over the ${seconds(plan.budgetSeconds)} s budget (the full size would take ~${seconds(fullSeconds)} s, ${speed})`;
+    ? `${seenAt} to answer within ~${seconds(plan.budgetSeconds)} s`
+    : `${seenAt}, the least this model takes: ~${seconds(expected)} s here, over the ${seconds(plan.budgetSeconds)} s budget`;
   const advice = scale < legibleScale
     ? `small text is unreadable at ${Math.round(scale * 100)}%: crop to the part that matters, or raise "glimpse.firstTokenBudgetSeconds"`
     : 'crop for small text';
-  return `Seen at ${seen.width}×${seen.height}${trade.startsWith(',') ? '' : ' '}${trade}; ${advice}.`;
+  return `${trade} (the full size would take ~${seconds(fullSeconds)} s, ${speed}); ${advice}.`;
 }
 
 /** Tokens the image would take without the budget: the model's own slicing, or Glimpse's default cap. */
