@@ -13,6 +13,7 @@ import { initInstallation } from './vscode/installation';
 import { warnOnPlatformMismatch } from './vscode/platformCheck';
 import { WalkthroughContext } from './vscode/walkthroughContext';
 import { StatusBar } from './vscode/statusBar';
+import { registerLanguageModels } from './vscode/languageModels';
 
 let engineHost: EngineHost | undefined;
 
@@ -22,6 +23,8 @@ export interface GlimpseApi {
   engine(): EngineHost;
   history(): ConversationHistory;
   mockup(): MockupController;
+  /** What Glimpse offers VS Code's chat as a language model (empty where it is off or unavailable). */
+  languageModelInformation(): Promise<vscode.LanguageModelChatInformation[]>;
 }
 
 export function activate(context: vscode.ExtensionContext): GlimpseApi {
@@ -71,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
     return controller;
   };
 
+  const languageModels = registerLanguageModels(engine, log);
   const walkthrough = new WalkthroughContext();
   let mockupController: MockupController | undefined;
   const mockup = (): MockupController => {
@@ -87,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
     statusBar,
     walkthrough,
     ...registerCommands(chat, engine, mockup, stopGenerating, log, context, walkthrough),
+    ...languageModels.disposables,
     vscode.commands.registerCommand('glimpse.openConversation', () => {
       const { openConversation } = require('./vscode/historyCommands') as typeof import('./vscode/historyCommands');
       return openConversation(conversations(), chat(), log);
@@ -100,7 +105,9 @@ export function activate(context: vscode.ExtensionContext): GlimpseApi {
   );
   warnOnPlatformMismatch(context.extensionPath, log);
   log.info(`Glimpse activated in ${(performance.now() - started).toFixed(1)} ms.`);
-  return { chat, engine, history: conversations, mockup };
+  const languageModelInformation = async () =>
+    (await languageModels.provider?.provideLanguageModelChatInformation({ silent: true }, new vscode.CancellationTokenSource().token)) ?? [];
+  return { chat, engine, history: conversations, mockup, languageModelInformation };
 }
 
 export async function deactivate(): Promise<void> {

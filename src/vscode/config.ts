@@ -29,6 +29,8 @@ export interface GlimpseConfig {
   readonly temperature: number;
   /** Prefill while typing (the embedded engine only): the draft is evaluated into the server's cache. */
   readonly prefillWhileTyping: boolean;
+  /** Offer the model in VS Code's chat and model picker (the language-model provider). */
+  readonly languageModelEnabled: boolean;
   readonly startTimeoutSeconds: number;
   /** glimpse.unloadAfterIdleMinutes: 0 keeps the model loaded. */
   readonly unloadAfterIdleMinutes: number;
@@ -84,6 +86,7 @@ export function readConfig(): GlimpseConfig {
     maxTokens: config.get<number>('maxTokens', explainDefaults.maxTokens),
     temperature: config.get<number>('temperature', explainDefaults.temperature),
     prefillWhileTyping: config.get<boolean>('chat.prefillWhileTyping', true) !== false,
+    languageModelEnabled: config.get<boolean>('languageModel.enabled', true) !== false,
     startTimeoutSeconds: machineValue<number>(config, 'startTimeoutSeconds', 180),
     unloadAfterIdleMinutes: Math.max(0, machineValue<number>(config, 'unloadAfterIdleMinutes', 15) || 0),
     firstTokenBudgetSeconds: Math.max(0, machineValue<number>(config, 'firstTokenBudgetSeconds', defaultFirstTokenBudgetSeconds) || 0),

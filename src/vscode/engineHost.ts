@@ -12,13 +12,13 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatEngine, EngineDescription, PrefillEngine, PrefillFigures } from '../core/engine/chatEngine';
-import type { EngineState, LlamaServerConfig, RunningServer, ServerExit } from '../core/engine/llamaServer';
+import { defaultContextSize, type EngineState, type LlamaServerConfig, type RunningServer, type ServerExit } from '../core/engine/llamaServer';
 import { LocalEngine, localEngineKey, localModelLabel } from '../core/engine/localEngine';
 import { GlimpseError } from '../core/errors';
 import { formatBytes } from '../core/formatBytes';
 import type { ModelCatalog } from '../core/models/catalog';
 import { catalogEntryForModel, engineContextSize } from '../core/models/contextSize';
-import type { ChatCompletionOptions, ChatStreamEvent } from '../core/openai/openAiClient';
+import type { ChatCompletionOptions, ChatStreamEvent, OpenAiEndpoint } from '../core/openai/openAiClient';
 import type { ChatTurn } from '../core/openai/turn';
 import type { EngineStatus } from '../core/protocol';
 import { RemoteEngine } from '../core/remote/remoteEngine';
@@ -113,6 +113,11 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
     return this.active?.local?.server.current?.pid;
   }
 
+  /** The running local engine's address and key, if one runs (tests ask its /slots what it evaluated). */
+  get engineEndpoint(): OpenAiEndpoint | undefined {
+    return this.active?.local?.server.current?.endpoint;
+  }
+
   /** What the configured model can do: from its GGUF headers, or by asking the remote server. */
   async describe(signal?: AbortSignal): Promise<EngineDescription> {
     const active = await this.current();
@@ -134,6 +139,18 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
   async prefill(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillFigures | undefined> {
     if (!readConfig().prefillWhileTyping || this.pendingChange || !this.active) return undefined;
     return this.active.prefill(turns, signal);
+  }
+
+  /** The context window the model runs with: the local engine's; undefined for a remote server (it does not say). */
+  async contextWindow(): Promise<number | undefined> {
+    const { local } = await this.current();
+    return local ? (local.config.contextSize ?? defaultContextSize) : undefined;
+  }
+
+  /** Tokens in `text` by the running local engine's tokenizer; undefined when none runs (a count never starts one). */
+  async countTokens(text: string, signal?: AbortSignal): Promise<number | undefined> {
+    if (this.pendingChange) return undefined;
+    return this.active?.local?.countTokens(text, signal);
   }
 
   async ensureReady(signal?: AbortSignal): Promise<void> {

@@ -23,7 +23,9 @@ const Mocha: typeof MochaExport = (MochaExport as unknown as { Mocha?: typeof Mo
 const testFileSuffix = '.vscode.test.js';
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // GLIMPSE_TEST_GREP runs only the tests whose full title matches (while working on one feature).
+  const grep = process.env.GLIMPSE_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', ...(grep ? { grep } : {}) });
   const files = await findTestFiles(__dirname);
   for (const file of files) mocha.addFile(file);
   await mocha.loadFilesAsync();

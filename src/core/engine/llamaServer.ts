@@ -120,6 +120,8 @@ const sleepEnteredLine = /server is entering sleeping state/;
 const sleepExitedLine = /server is exiting sleeping state/;
 const silentLogger: EngineLogger = { info() {}, warn() {}, error() {}, server() {} };
 const defaultStartTimeoutMs = 180_000;
+/** The context llama-server is given when the settings and the catalog say nothing. */
+export const defaultContextSize = 4096;
 const stopGraceMs = 3_000;
 /** Loopback polls are cheap; a short interval keeps the wait after the model is loaded short. */
 const healthPollMs = 20;
@@ -402,7 +404,7 @@ export class LlamaServer implements Disposable {
     if (mmprojPath) args.push('--mmproj', mmprojPath);
     args.push('--host', '127.0.0.1', '--port', String(port), '--api-key', apiKey, '--no-webui');
     args.push('-t', String(threads ?? defaultThreads()));
-    args.push('-c', String(contextSize ?? 4096));
+    args.push('-c', String(contextSize ?? defaultContextSize));
     args.push('--parallel', String(parallel ?? 1));
     if (gpuLayers !== undefined) args.push('-ngl', String(gpuLayers));
     // Families whose images are decoded non-causally need a whole image in one micro-batch.
