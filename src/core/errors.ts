@@ -36,6 +36,7 @@ export type GlimpseErrorCode =
   | 'image-unsupported'
   | 'image-corrupt'
   | 'image-library-unavailable'
+  | 'image-outside-workspace'
   // engine
   | 'engine-not-found'
   | 'engine-unusable'
