@@ -29,6 +29,8 @@ export interface ChatEngine {
   describe(signal?: AbortSignal): Promise<EngineDescription>;
   ensureReady(signal?: AbortSignal): Promise<void>;
   chat(turns: readonly ChatTurn[], options: ChatCompletionOptions, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent>;
+  /** The model's own token count of `text` when the engine can tell now without starting; undefined otherwise. */
+  countTokens?(text: string, signal?: AbortSignal): Promise<number | undefined>;
 }
 
 /**

@@ -14,7 +14,8 @@ import { planFirstToken, type FirstTokenPlan } from '../models/firstTokenBudget'
 import { firstTokenNote } from '../models/firstTokenNote';
 import { noProjectorMessage, type ModelPairInfo } from '../models/pairCheck';
 import type { ChatTurn } from '../openai/turn';
-import type { ChatCompletionOptions, ChatStreamEvent } from '../openai/openAiClient';
+import { endpointUrl, requestHeaders, type ChatCompletionOptions, type ChatStreamEvent } from '../openai/openAiClient';
+import { sendHttpRequest, type HttpResponse } from '../http/httpRequest';
 import type { ServerTimings } from '../openai/chatStream';
 import type { ChatEngine, EngineDescription, PrefillEngine, PrefillFigures } from './chatEngine';
 import { LlamaServer, defaultThreads, type EngineLogger, type LlamaServerConfig } from './llamaServer';
@@ -127,10 +128,47 @@ export class LocalEngine implements ChatEngine, PrefillEngine, Disposable {
     return this.server.prefill(turns, signal);
   }
 
+  /**
+   * The model's own token count of `text` (llama-server's /tokenize, without BOS and with
+   * special-looking text read as plain text, as a user's text is sent); undefined while the server
+   * is not running (a count never starts it) or when the count fails.
+   */
+  async countTokens(text: string, signal?: AbortSignal): Promise<number | undefined> {
+    const running = this.server.current;
+    if (!running) return undefined;
+    const { endpoint } = running;
+    let response: HttpResponse | undefined;
+    try {
+      response = await sendHttpRequest(endpointUrl(endpoint, tokenizePath), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...requestHeaders(endpoint) },
+        body: JSON.stringify({ content: text, add_special: false, parse_special: false }),
+        connectTimeoutMs: tokenizeTimeoutMs,
+        idleTimeoutMs: tokenizeTimeoutMs,
+        signal,
+        serverLabel: endpoint.baseUrl,
+      });
+      if (response.status !== 200) return undefined;
+      // Each token id is at most 7 digits and a comma, and every token holds at least a byte of the text.
+      const answer = await response.textWithin(Buffer.byteLength(text, 'utf8') * 8 + 1024);
+      if (!answer.complete) return undefined;
+      const tokens: unknown = (JSON.parse(answer.text) as { tokens?: unknown }).tokens;
+      return Array.isArray(tokens) ? tokens.length : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      response?.close();
+    }
+  }
+
   dispose(): Promise<void> {
     return this.server.dispose();
   }
 }
+
+const tokenizePath = '/tokenize';
+/** The embedded server tokenizes a long prompt in milliseconds; a count waits no longer than this. */
+const tokenizeTimeoutMs = 10_000;
 
 /**
  * What a checked pair can do, as the chat and the mockup flow need it; `plan` and `imageMaxTokens`
