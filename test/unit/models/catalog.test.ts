@@ -47,7 +47,7 @@ describe('model catalog', () => {
   });
 
   it('models/catalog.json validates', () => {
-    assert.ok(catalog.entries.length >= 8);
+    assert.ok(catalog.entries.length >= 13);
   });
 
   it('holds the pairs the issue lists, each with a model and a different projector file', () => {
@@ -61,6 +61,11 @@ describe('model catalog', () => {
       'mys/ggml_llava-v1.5-7b',
       'xtuner/llava-llama-3-8b-v1_1-gguf',
       'ggml-org/gemma-3-4b-it-GGUF',
+      'Qwen/Qwen3-VL-2B-Instruct-GGUF',
+      'Qwen/Qwen3-VL-4B-Instruct-GGUF',
+      'ggml-org/SmolVLM2-2.2B-Instruct-GGUF',
+      'ggml-org/SmolVLM2-500M-Video-Instruct-GGUF',
+      'unsloth/gemma-4-E4B-it-GGUF',
     ]) {
       assert.ok(repos.includes(repo), `missing ${repo}`);
     }
@@ -84,6 +89,11 @@ describe('model catalog', () => {
       assert.ok(matching.length > 0, `${entry.id}: no tiny synthetic pair of a ${entry.architecture} model with a ${entry.projectorType} projector in test/fixtures/gguf/presets.ts`);
       assert.ok(matching.some(({ name }) => engineTests.includes(`'${name}'`)), `${entry.id}: no engine test loads ${matching.map(({ name }) => name).join(' or ')}`);
     }
+  });
+
+  it('names each model file once: the engine finds an entry\'s context by its model file name (a projector name such as mmproj-F16.gguf may repeat, each pair has its own folder)', () => {
+    const names = catalog.entries.map((entry) => entry.model.file.toLowerCase());
+    assert.deepEqual(names.filter((name, index) => names.indexOf(name) !== index), []);
   });
 
   it('has unique ids and exactly one default, the small SmolVLM 500M', () => {
