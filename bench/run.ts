@@ -3,11 +3,12 @@
 // screenshot-like image. Prints one table of medians and writes JSON to bench/results/.
 //
 //   node out/bench/run.js [--runs N] [--threads N] [--tokens N] [--preset bench|tiny-llava|tiny-qwen2vl|bench-smolvlm-500m|bench-qwen2vl-2b]
-//                         [--only engine,coldstart,images,extension,tokens,bandwidth,builds]
+//                         [--only engine,coldstart,images,extension,tokens,bandwidth,builds,sleep]
 //
 // `tokens`, `bandwidth` and `builds` run only when named in --only (visual tokens vs pixels per
 // preset; decode vs the memory-bandwidth limit on the bench pair; the portable engine build against
-// the native one, both from the engine cache).
+// the native one, both from the engine cache). `sleep` (named in --only too): what the idle unload
+// frees and what waking costs (bench/idleUnload.ts).
 //
 // --preset bench-smolvlm-500m / bench-qwen2vl-2b: the real shapes and quantizations of the catalog's
 // SmolVLM 500M and Qwen2-VL 2B (test/fixtures/gguf/benchPresets.ts, written once into
@@ -38,6 +39,7 @@ import { benchVisualTokens, visualTokenTable, visualTokenSizes } from './visualT
 import { qwen2VlEncodeProjection } from './vitEncodeCost';
 import { benchDecodeBandwidth, decodeBandwidthTable } from './decodeBandwidth';
 import { benchEngineBuilds, cachedBuilds } from './engineBuilds';
+import { runIdleUnload, type IdleUnloadFigures } from './idleUnload';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -297,6 +299,34 @@ async function main(): Promise<void> {
         return `| ${m.figure} | ${m.unit} | ${format(ref)} | ${values.map((v) => format(v)).join(' | ')} | ${format(ratio({ figure: m.figure, unit: m.unit, kind: m.kind, glimpse: values[0], cli: ref }), 2)} |`;
       }), '');
     report.builds = { conditions, figures: Object.fromEntries(figures) };
+  }
+
+  if (sections.has('sleep')) {
+    const server = await locateServer(process.env.GLIMPSE_SERVER_PATH);
+    const pair = await ensureSyntheticPair(preset, modelsDirectoryFor(preset));
+    // A screenshot small enough that the image part stays short on two cores: SmolVLM capped at
+    // its overview + one tile (--image-max-tokens 128, as the first-token budget does), Qwen2-VL at 448×336 (192 tokens).
+    const size = preset === 'bench-smolvlm-500m' ? { width: 1920, height: 1080 } : { width: 448, height: 336 };
+    const imagePath = path.join(repoRoot, 'bench', '.generated', 'images', `screenshot-${size.width}x${size.height}.png`);
+    await writeTestImage(imagePath, { ...size, format: 'png', pattern: 'screenshot' });
+    const extraArgs = preset === 'bench-smolvlm-500m' ? ['--image-max-tokens', '128'] : [];
+    const conditions = `${new Date().toISOString()}, ${machine()}, ${preset} pair, ${size.width}×${size.height} PNG${extraArgs.length ? ` (${extraArgs.join(' ')})` : ''}, --sleep-idle-seconds 5, medians of ${runs} runs`;
+    const runsDone: IdleUnloadFigures[] = [];
+    for (let run = 1; run <= runs; run++) {
+      process.stderr.write(`idle unload ${run}/${runs}\n`);
+      runsDone.push(await runIdleUnload({ serverPath: server.path, modelPath: pair.modelPath, mmprojPath: pair.mmprojPath, imagePath, threads, contextSize, sleepAfterSeconds: 5, extraArgs }));
+    }
+    const m = (pick: (r: IdleUnloadFigures) => number | undefined, digits = 0) => format(median(runsDone.map(pick)), digits);
+    const files = (fs.statSync(pair.modelPath).size + fs.statSync(pair.mmprojPath).size) / 2 ** 20;
+    lines.push('## Idle unload: memory asleep and the cost of waking', '', `Conditions: ${conditions}; model + projector files ${format(files, 0)} MiB.`, '',
+      '| figure | value |', '|---|---:|',
+      `| resident memory awake, after an image question and a follow-up (MiB) | ${m((r) => r.awakeRssMiB)} |`,
+      `| resident memory asleep (MiB) | ${m((r) => r.asleepRssMiB)} |`,
+      `| first token of the image question, cold start (ms) | ${m((r) => r.imageFirstTokenMs)} |`,
+      `| first token of a text follow-up, awake (ms; the image is in the cache) | ${m((r) => r.warmFollowUpMs)} |`,
+      `| first token of the same follow-up after sleeping (ms; reload + the conversation again, image included) | ${m((r) => r.wokenFollowUpMs)} |`,
+      `| sleep reported after (ms; --sleep-idle-seconds 5) | ${m((r) => r.sleptAfterMs)} |`, '');
+    report.sleep = { conditions, runs: runsDone };
   }
 
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -6,7 +6,8 @@
 // LanguageModelError that names the model and says what to do, never dropped.
 
 import * as vscode from 'vscode';
-import { relayChat, PreparedImageCache, type RelayedMessage } from '../core/chat/relayedChat';
+import { relayChat, type RelayedMessage } from '../core/chat/relayedChat';
+import { PreparedImageCache } from '../core/images/preparedImageCache';
 import { estimateRelayedTokens, estimateTextTokens } from '../core/chat/tokenEstimate';
 import type { EngineDescription } from '../core/engine/chatEngine';
 import { asGlimpseError } from '../core/errors';
@@ -25,6 +26,8 @@ export class ChatModelProvider implements vscode.LanguageModelChatProvider, vsco
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly images = new PreparedImageCache();
   private readonly subscriptions: vscode.Disposable[];
+  /** What the model offered last can do (its image budget and token count, for counting). */
+  private offered: EngineDescription | undefined;
 
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
 
@@ -53,6 +56,7 @@ export class ChatModelProvider implements vscode.LanguageModelChatProvider, vsco
       this.log.info(`[language model] no model to offer VS Code's chat: ${asGlimpseError(error).message}`);
       return [];
     }
+    this.offered = description;
     const remote = settings.backend === 'remote';
     const context = (await host.contextWindow()) ?? settings.contextSize ?? remoteContextFallback;
     const maxOutputTokens = Math.max(1, Math.min(settings.maxTokens, context - 1));
@@ -105,13 +109,14 @@ export class ChatModelProvider implements vscode.LanguageModelChatProvider, vsco
   /** Counted by llama-server's tokenizer while it runs; estimated otherwise (a count never starts the engine). */
   async provideTokenCount(_model: vscode.LanguageModelChatInformation, text: string | vscode.LanguageModelChatRequestMessage, token: vscode.CancellationToken): Promise<number> {
     const signal = abortSignalOf(token);
-    if (typeof text === 'string') return (await this.engine().countTokens(text, signal)) ?? estimateTextTokens(text);
+    const host = this.engine();
+    if (typeof text === 'string') return (await host.countTokens(text, signal)) ?? estimateTextTokens(text);
     const [message] = toRelayedMessages([text], this.log);
-    const texts = message.parts.flatMap((part) => (part.kind === 'text' ? [part.text] : []));
-    const counted = await this.engine().countTokens(texts.join('\n\n'), signal);
-    if (counted === undefined) return estimateRelayedTokens(message);
-    const imagesOnly: RelayedMessage = { role: message.role, parts: message.parts.filter((part) => part.kind === 'image') };
-    return counted + (imagesOnly.parts.length > 0 ? estimateRelayedTokens(imagesOnly) : 0);
+    return estimateRelayedTokens(message, {
+      imageTokens: this.offered?.imageTokens,
+      imageBudget: this.offered?.imageBudget,
+      countText: (part) => host.countTokens(part, signal),
+    });
   }
 
   dispose(): void {

@@ -25,12 +25,14 @@ export class LookAtImageTool implements vscode.LanguageModelTool<LookAtImageInpu
   constructor(
     private readonly engine: () => EngineHost,
     private readonly log: Log,
+    /** Whether the workspace is trusted (tests pass their own answer). */
+    private readonly isTrusted: () => boolean = () => vscode.workspace.isTrusted,
   ) {}
 
   prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<LookAtImageInput>): vscode.PreparedToolInvocation {
     const target = typeof options.input?.path === 'string' ? options.input.path : 'an image';
     const invocationMessage = `Looking at ${target} with Glimpse's local model`;
-    if (vscode.workspace.isTrusted) return { invocationMessage };
+    if (this.isTrusted()) return { invocationMessage };
     return {
       invocationMessage,
       confirmationMessages: {

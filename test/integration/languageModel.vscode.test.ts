@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import * as vscode from 'vscode';
 import { authHeaders, type OpenAiEndpoint } from '../../src/core/openai/openAiClient';
 import type { GlimpseApi } from '../../src/extension';
+import { LookAtImageTool } from '../../src/vscode/lookAtImageTool';
 import { glimpseApi } from './glimpseApi';
 
 interface Slot {
@@ -142,10 +143,25 @@ describe("VS Code's chat: Glimpse as a language model and a tool (real extension
   });
 
   it('the tool refuses a path outside the workspace, a ".." path and a file that is no image', async () => {
-    const invoke = (path: string) => vscode.lm.invokeTool('glimpse_lookAtImage', { input: { path }, toolInvocationToken: undefined });
+    const invoke = async (path: string) => vscode.lm.invokeTool('glimpse_lookAtImage', { input: { path }, toolInvocationToken: undefined });
     await assert.rejects(invoke('/etc/hostname'), /outside the workspace|inside the workspace/i);
     await assert.rejects(invoke('../quadrants.png'), /"\.\."|outside the workspace|inside the workspace/i);
     await assert.rejects(invoke('corrupt.png'), /corrupt|damaged|cannot be read|not a valid/i);
+  });
+
+  it('the tool asks before it runs in an untrusted workspace, and not in a trusted one', async () => {
+    const glimpse = await glimpseApi();
+    const log = vscode.window.createOutputChannel('Glimpse tool test', { log: true });
+    try {
+      const options = { input: { path: 'quadrants.png' } } as vscode.LanguageModelToolInvocationPrepareOptions<{ path: string }>;
+      const untrusted = new LookAtImageTool(() => glimpse.engine(), log, () => false).prepareInvocation(options);
+      assert.match(String(untrusted.invocationMessage), /quadrants\.png/);
+      assert.match((untrusted.confirmationMessages?.message as vscode.MarkdownString | undefined)?.value ?? '', /not trusted.*quadrants\.png/s);
+      const trusted = new LookAtImageTool(() => glimpse.engine(), log, () => true).prepareInvocation(options);
+      assert.equal(trusted.confirmationMessages, undefined);
+    } finally {
+      log.dispose();
+    }
   });
 
   it('a pair without a projector is offered as blind, and an image request is refused with what to do', async () => {
