@@ -10,6 +10,7 @@ import { freePort } from '../../src/core/engine/freePort';
 import { locateServer, serverEnvironment } from '../../src/core/engine/locateServer';
 import type { AnswerOutcome } from '../../src/vscode/chatController';
 import type { RemoteSetupResult } from '../../src/vscode/remoteSetup';
+import { glimpseApi } from './glimpseApi';
 
 const apiKey = 'integration-test-key';
 
@@ -63,6 +64,20 @@ describe('Remote backend (standalone llama-server with an API key)', function ()
     const outcome = await vscode.commands.executeCommand<AnswerOutcome>('glimpse.explainImage', workspaceFile('screenshot.png'));
     assert.equal(outcome?.status, 'done', outcome?.error);
     assert.ok((outcome?.stats?.promptTokens ?? 0) > 16, 'the image reached the remote model');
+  });
+
+  it("is what VS Code's chat is offered, seeing images, and answers a request with an image", async () => {
+    const [information] = await (await glimpseApi()).languageModelInformation();
+    assert.equal(information?.id, 'glimpse-remote');
+    assert.match(information?.name ?? '', /\(Glimpse, team server\)$/);
+    assert.equal(information?.capabilities.imageInput, true);
+    const [model] = await vscode.lm.selectChatModels({ vendor: 'glimpse', id: 'glimpse-remote' });
+    assert.ok(model, 'VS Code lists the team server model');
+    const png = await vscode.workspace.fs.readFile(workspaceFile('quadrants.png'));
+    const message = vscode.LanguageModelChatMessage.User([new vscode.LanguageModelTextPart('What is this?'), vscode.LanguageModelDataPart.image(png, 'image/png')]);
+    const chunks: string[] = [];
+    for await (const chunk of (await model.sendRequest([message], { modelOptions: { maxTokens: 4 } })).text) chunks.push(chunk);
+    assert.ok(chunks.length > 0, 'the answer streamed');
   });
 
   it('refuses a wrong API key with a message about the key, and keeps the working setup', async () => {
