@@ -50,7 +50,8 @@ export class ChatModelProvider implements vscode.LanguageModelChatProvider, vsco
     let description: EngineDescription;
     const host = this.engine();
     try {
-      description = await host.describe(abortSignalOf(token));
+      // Never host.describe(): it would apply a burst of settings writes before the burst is over.
+      description = await host.describeSettled(abortSignalOf(token));
     } catch (error) {
       // No model yet, or one that does not load: nothing to offer until the settings change.
       this.log.info(`[language model] no model to offer VS Code's chat: ${asGlimpseError(error).message}`);

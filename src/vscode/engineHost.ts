@@ -133,6 +133,15 @@ export class EngineHost implements vscode.Disposable, ChatEngine, PrefillEngine 
   }
 
   /**
+   * describe() for a caller that must not hurry a settings change along (VS Code's chat asks again
+   * on every settings write): waits for the burst of writes to be applied, then describes.
+   */
+  async describeSettled(signal?: AbortSignal): Promise<EngineDescription> {
+    while (this.pendingChange) await this.pendingChange.applied;
+    return this.describe(signal);
+  }
+
+  /**
    * Prefill while typing, on the embedded engine only: a remote server is shared (its compute is
    * the team's), and typing never starts a stopped engine.
    */
